@@ -1,0 +1,22 @@
+// Registration of the eddy subcommands. Each subcommand lives in its own cmd_<name>.cc and
+// adds itself to the CLI11 app; its callback stores the process exit code in `ctx`.
+// Single-threaded: called from main() before parsing.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "common/status.h"
+
+namespace eddy::cli {
+
+struct CommandContext {
+  int exit_code = 0;
+  // Prints `status` as "eddy: error: ..." and records the matching exit code.
+  void fail(const Status& status);
+};
+
+void add_gen_command(CLI::App& app, CommandContext& ctx);   // eddy gen tweets
+void add_run_command(CLI::App& app, CommandContext& ctx);   // eddy run FILE
+void add_text_command(CLI::App& app, CommandContext& ctx);  // eddy text sentiment|hashtags|lang
+
+}  // namespace eddy::cli

@@ -1,0 +1,30 @@
+// The eddy command: one binary, subcommands in kubectl's habits.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "common/log.h"
+
+namespace eddy::cli {
+void CommandContext::fail(const Status& status) {
+  log_line(LogLevel::kError, status.to_string());
+  exit_code = exit_code_for(status);
+}
+}  // namespace eddy::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"Eddy: stream jobs, batch jobs, workflows and ML jobs in one binary"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "eddy 0.1.0");
+  eddy::cli::CommandContext ctx;
+  eddy::cli::add_gen_command(app, ctx);
+  eddy::cli::add_run_command(app, ctx);
+  eddy::cli::add_text_command(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : eddy::cli::kExitUsage;
+  }
+  return ctx.exit_code;
+}
