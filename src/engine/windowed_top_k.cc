@@ -1,5 +1,7 @@
 #include "engine/windowed_top_k.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "common/time_format.h"
@@ -67,11 +69,17 @@ void WindowedTopK::finish(const EmitFn& emit) {
 
 void WindowedTopK::emit_until(int64_t end_pane, const EmitFn& emit) {
   while (counter_.window_end() < end_pane) {
+    auto t0 = latencies_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     counter_.advance();
     result_.end = counter_.window_end() * options_.slide;
     result_.start = result_.end - options_.size;
     counter_.top_k(options_.top, &result_.top);
     emit(result_);
+    if (latencies_) {
+      auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::steady_clock::now() - t0).count();
+      latencies_->push_back(static_cast<uint32_t>(std::min<int64_t>(ns, UINT32_MAX)));
+    }
   }
 }
 
