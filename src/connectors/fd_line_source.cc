@@ -188,7 +188,7 @@ Result<engine::ReadStatus> FdLineSource::read(engine::LineBlock* b, Micros deadl
       break;
     }
     if (tail > 0 && (d.size() >= options_.block_bytes || live_)) break;
-    size_t room = std::max<size_t>(options_.block_bytes, 1 << 16);
+    size_t room = std::max<size_t>(options_.block_bytes, 4096);
     if (d.capacity() < d.size() + room + engine::kBlockPadding)
       d.reserve(d.size() + room + engine::kBlockPadding);
     if (live_) {

@@ -50,7 +50,7 @@ class TempDir : public ::testing::Test {
 std::string read_all(engine::LineSource& s, uint64_t* oversized = nullptr, int* blocks = nullptr) {
   engine::LineBlock b;
   std::string all;
-  uint64_t pos = 0;
+  uint64_t pos = s.position();
   int n = 0;
   for (;;) {
     auto r = s.read(&b, 0);

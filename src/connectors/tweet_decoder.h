@@ -1,0 +1,51 @@
+// TweetDecoder: the front of the tweet stream jobs — parses one tweet JSON line (Twitter API
+// v1.1 or v2), keeps those in the wanted language, takes the event time, and turns the text
+// into keys: hashtags (twitter-text rules or the article's naive split) or a sentiment class.
+//
+// Parsing is simdjson On-Demand: only `lang`, the time field and `text` are read, in place,
+// with no allocation per line. Validation is as deep as those reads plus a check that the
+// line ends its object; a line that fails is skipped with a SkipReason (never fatal).
+// Ownership: a decoder owns its parser; the sentiment analyzer is borrowed (shared, const).
+// Thread-safety: one decoder per thread (RecordDecoder contract); the factory is shared.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "engine/record_decoder.h"
+
+namespace eddy::text {
+class SentimentAnalyzer;
+}
+
+namespace eddy::connectors {
+
+enum class TweetKeys { kHashtagsTwitter, kHashtagsNaive, kSentiment };
+enum class TweetInputFormat { kAuto, kV1, kV2 };
+
+struct TweetDecoderOptions {
+  std::string lang = "en";            // keep only this `lang`; empty keeps every tweet
+  TweetKeys keys = TweetKeys::kHashtagsTwitter;
+  bool fold_case = false;             // hashtags keyed in lower case
+  TweetInputFormat format = TweetInputFormat::kAuto;  // auto: v2 if the line is {"data": ...}
+  std::string time_field;             // empty: timestamp_ms, else created_at
+  bool read_time = true;              // false in processing-time mode
+  Micros min_time = 0;                // records outside [min_time, max_time] are skipped
+  Micros max_time = INT64_MAX;
+  const text::SentimentAnalyzer* sentiment = nullptr;  // required for kSentiment
+};
+
+class TweetDecoderFactory final : public engine::DecoderFactory {
+ public:
+  explicit TweetDecoderFactory(TweetDecoderOptions options) : options_(std::move(options)) {}
+  std::unique_ptr<engine::RecordDecoder> create() const override;
+
+ private:
+  TweetDecoderOptions options_;
+};
+
+// Twitter's first tweet (2006-03-21): the default lower bound of plausible tweet times.
+inline constexpr Micros kFirstTweetTime = 1142899200LL * 1000000;
+
+}  // namespace eddy::connectors
