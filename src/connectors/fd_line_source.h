@@ -56,7 +56,6 @@ class FdLineSource final : public engine::LineSource {
   bool discarding_ = false;   // inside an oversized line: drop bytes until the next '\n'
   bool eof_ = false;
   uint64_t consumed_ = 0;     // bytes before pending_
-  uint64_t line_no_ = 0;
   // gzip state (active once the magic bytes were seen).
   bool sniffed_ = false;
   bool gzip_ = false;

@@ -7,6 +7,7 @@
 
 #include "common/time_format.h"
 #include "text/hashtag_extractor.h"
+#include "text/language_detector.h"
 #include "text/sentiment_analyzer.h"
 
 namespace eddy::connectors {
@@ -56,7 +57,7 @@ class TweetDecoder final : public engine::RecordDecoder {
       if ((err = obj.find_field_unordered("data").get_object().get(obj)))
         return fail(err, index, out, "data");
     }
-    if (!o_.lang.empty()) {
+    if (!o_.lang.empty() && !o_.detect_language) {
       od::value v;
       if ((err = obj.find_field_unordered("lang").get(v))) return fail(err, index, out, "lang");
       std::string_view lang;
@@ -75,6 +76,10 @@ class TweetDecoder final : public engine::RecordDecoder {
     std::string_view text;
     if ((err = obj.find_field_unordered("text").get_string().get(text)))
       return fail(err, index, out, "text");
+    if (!o_.lang.empty() && o_.detect_language && text::LanguageDetector::detect(text) != o_.lang) {
+      ++out->filtered;
+      return;
+    }
     if (o_.read_time && (t < o_.min_time || t > o_.max_time)) {
       out->skip(SkipReason::kTimeOutOfRange, index,
                 "event time " + format_rfc3339(t) + " is outside the plausible range");

@@ -26,6 +26,7 @@ enum class TweetInputFormat { kAuto, kV1, kV2 };
 
 struct TweetDecoderOptions {
   std::string lang = "en";            // keep only this `lang`; empty keeps every tweet
+  bool detect_language = false;       // take the language from the text (CLD2), not `lang`
   TweetKeys keys = TweetKeys::kHashtagsTwitter;
   bool fold_case = false;             // hashtags keyed in lower case
   TweetInputFormat format = TweetInputFormat::kAuto;  // auto: v2 if the line is {"data": ...}

@@ -110,6 +110,17 @@ TEST(TweetDecoder, BadInputIsSkippedByReason) {
   EXPECT_EQ(d.block.first_problem_line, 0u);
 }
 
+TEST(TweetDecoder, DetectLanguageIgnoresTheLangField) {
+  TweetDecoderOptions o;
+  o.detect_language = true;
+  auto d = decode({R"({"text":"The weather is lovely today and we are going to the beach #sun","lang":"es","timestamp_ms":"1767225610123"})",
+                   R"({"text":"Hoy hace muy buen tiempo y vamos a ir a la playa con mis amigos #sol","timestamp_ms":"1767225610123"})"},
+                  o);
+  ASSERT_EQ(d.block.times.size(), 1u);
+  EXPECT_EQ(d.keys(0), (std::vector<std::string>{"#sun"}));
+  EXPECT_EQ(d.block.filtered, 1u);
+}
+
 TEST(TweetDecoder, ProcessingTimeModeNeedsNoTimestamp) {
   TweetDecoderOptions o;
   o.read_time = false;

@@ -125,9 +125,13 @@ Status parse_pipeline(YAML::Node steps, StreamJobSpec* spec) {
     EDDY_RETURN_IF_ERROR(f.check_map());
     auto order_error = [&](const char* must) {
       return invalid_argument(p + ": '" + kind + "' must come " + must +
-                              " (pipeline: filter, hashtags|sentiment, window, top)");
+                              " (pipeline: [detectLanguage], filter, hashtags|sentiment, window, top)");
     };
-    if (kind == "filter") {
+    if (kind == "detectLanguage") {
+      // Sources without a trustworthy `lang` (Mastodon, Bluesky, plain text): CLD2 on the text.
+      if (have_keys) return order_error("before the filter and key steps");
+      EDDY_ASSIGN_OR_RETURN(spec->decoder.detect_language, f.boolean("enabled", true));
+    } else if (kind == "filter") {
       if (have_keys) return order_error("before the key step");
       EDDY_ASSIGN_OR_RETURN(spec->decoder.lang, f.str("lang", ""));
     } else if (kind == "hashtags") {
@@ -156,7 +160,7 @@ Status parse_pipeline(YAML::Node steps, StreamJobSpec* spec) {
       spec->window.top = static_cast<size_t>(k);
     } else {
       return invalid_argument(p + ": unknown step '" + kind +
-                              "' (supported: filter, hashtags, sentiment, window, top)");
+                              "' (supported: detectLanguage, filter, hashtags, sentiment, window, top)");
     }
     EDDY_RETURN_IF_ERROR(f.done());
   }

@@ -1,0 +1,1 @@
+python3 $ROOT/bench/peers/trending_hashtags.py t.jsonl
