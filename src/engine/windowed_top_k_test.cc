@@ -154,10 +154,13 @@ TEST(WindowedTopK, LateEventIsCountedAndNotMerged) {
   uint64_t late;
   auto out = run_operator(o, {{1 * kSec, {"a"}}, {25 * kSec, {"b"}}, {2 * kSec, {"a"}}}, &late);
   EXPECT_EQ(late, 1u);
-  for (auto& w : out)
+  for (auto& w : out) {
     for (auto& [k, c] : w.top) {
-      if (k == "a") EXPECT_EQ(c, 1);
+      if (k == "a") {
+        EXPECT_EQ(c, 1);
+      }
     }
+  }
 }
 
 TEST(WindowedTopK, ZeroCountKeysAreEvicted) {
