@@ -5,8 +5,11 @@
 
 namespace eddy::engine {
 
-SlidingWindowCounter::SlidingWindowCounter(int64_t panes_per_window) : ppw_(panes_per_window) {
+SlidingWindowCounter::SlidingWindowCounter(int64_t panes_per_window, size_t rank_target,
+                                           size_t rank_max)
+    : ppw_(panes_per_window), rank_target_(rank_target), rank_max_(rank_max) {
   EDDY_CHECK(ppw_ >= 1) << "panes_per_window=" << ppw_;
+  EDDY_CHECK(rank_target_ >= 1 && rank_max_ > rank_target_) << "rank_target < rank_max";
 }
 
 void SlidingWindowCounter::position(int64_t end) {
@@ -33,13 +36,15 @@ uint32_t SlidingWindowCounter::intern(std::string_view key) {
   if (!free_ids_.empty()) {
     id = free_ids_.back();
     free_ids_.pop_back();
-    keys_[id].key.assign(key);
+    names_[id].assign(key);
+    slots_[id] = Slot{};
   } else {
-    id = static_cast<uint32_t>(keys_.size());
-    EDDY_CHECK(id != kNil) << "too many keys";
-    keys_.push_back(KeyInfo{std::string(key)});
+    id = static_cast<uint32_t>(slots_.size());
+    EDDY_CHECK(id != UINT32_MAX) << "too many keys";
+    names_.emplace_back(key);
+    slots_.emplace_back();
   }
-  index_.emplace(keys_[id].key, id);
+  index_.emplace(names_[id], id);
   return id;
 }
 
@@ -52,58 +57,45 @@ void SlidingWindowCounter::add(int64_t pane_index, std::string_view key, uint32_
   }
   uint32_t id = intern(key);
   pane(pane_index)[id] += n;
-  keys_[id].held += n;
-}
-
-void SlidingWindowCounter::unlink(uint32_t id) {
-  KeyInfo& k = keys_[id];
-  if (k.prev != kNil) {
-    keys_[k.prev].next = k.next;
-  } else {
-    auto it = bucket_head_.find(k.count);
-    if (k.next == kNil) {
-      bucket_head_.erase(it);
-      counts_.erase(k.count);
-    } else {
-      it->second = k.next;
-    }
-  }
-  if (k.next != kNil) keys_[k.next].prev = k.prev;
-  k.prev = k.next = kNil;
-}
-
-void SlidingWindowCounter::link(uint32_t id) {
-  KeyInfo& k = keys_[id];
-  auto [it, inserted] = bucket_head_.try_emplace(k.count, id);
-  if (inserted) {
-    counts_.insert(k.count);
-    k.prev = k.next = kNil;
-  } else {
-    k.prev = kNil;
-    k.next = it->second;
-    keys_[it->second].prev = id;
-    it->second = id;
-  }
+  slots_[id].held += n;
 }
 
 void SlidingWindowCounter::set_count(uint32_t id, int64_t count) {
-  KeyInfo& k = keys_[id];
-  if (k.count == count) return;
-  if (k.count > 0) unlink(id); else ++keys_in_window_;
-  k.count = count;
-  if (count > 0) link(id); else --keys_in_window_;
+  Slot& s = slots_[id];
+  if (s.count == count) return;
+  if (s.count <= 0 && count > 0) ++keys_in_window_;
+  if (s.count > 0 && count <= 0) --keys_in_window_;
+  if (s.ranked) ranking_.erase(Ranked{s.count, names_[id]});
+  s.count = count;
+  s.ranked = count > 0 && count >= threshold_;
+  if (s.ranked) ranking_.insert(Ranked{count, names_[id]});
 }
 
-void SlidingWindowCounter::release(uint32_t id, uint32_t n) {
-  KeyInfo& k = keys_[id];
-  k.held -= n;
-  EDDY_CHECK(k.held >= 0) << "negative held count for " << k.key;
-  if (k.held == 0) {
-    EDDY_CHECK(k.count == 0) << "evicting a key still in the window: " << k.key;
-    index_.erase(std::string_view(k.key));
-    k.key.clear();
-    k.key.shrink_to_fit();
-    free_ids_.push_back(id);
+// Rebuilds the ranking as every key with count >= threshold (> 0).
+void SlidingWindowCounter::rerank(int64_t threshold) {
+  threshold_ = std::max<int64_t>(threshold, 1);
+  ranking_.clear();
+  for (uint32_t id = 0; id < slots_.size(); ++id) {
+    Slot& s = slots_[id];
+    s.ranked = s.count > 0 && s.count >= threshold_;
+    if (s.ranked) ranking_.insert(Ranked{s.count, names_[id]});
+  }
+}
+
+void SlidingWindowCounter::apply(const Pane& pane, int sign) {
+  // Copy the entries first so the random accesses to slots_ can be prefetched ahead.
+  scratch_.assign(pane.begin(), pane.end());
+  constexpr size_t kAhead = 8;
+  for (size_t i = 0; i < scratch_.size(); ++i) {
+    if (i + kAhead < scratch_.size()) __builtin_prefetch(&slots_[scratch_[i + kAhead].first]);
+    auto [id, n] = scratch_[i];
+    set_count(id, slots_[id].count + sign * static_cast<int64_t>(n));
+    if (sign < 0) {
+      Slot& s = slots_[id];
+      s.held -= n;
+      EDDY_CHECK(s.held >= 0) << "negative held count for " << names_[id];
+      if (s.held == 0) evict_.push_back(id);
+    }
   }
 }
 
@@ -113,36 +105,59 @@ void SlidingWindowCounter::advance() {
   last_pane_index_ = INT64_MIN;
   last_pane_ = nullptr;
   auto entering = panes_.find(window_end_);
-  if (entering != panes_.end()) {
-    for (const auto& [id, n] : entering->second) set_count(id, keys_[id].count + n);
-  }
+  if (entering != panes_.end()) apply(entering->second, +1);
   auto expiring = panes_.find(window_end_ - ppw_);
   if (expiring != panes_.end()) {
-    for (const auto& [id, n] : expiring->second) {
-      set_count(id, keys_[id].count - n);
-      release(id, n);
-    }
+    apply(expiring->second, -1);
     panes_.erase(expiring);
   }
   ++window_end_;
+  if (ranking_.size() > rank_max_) {
+    // Too many ranked keys: raise the threshold to the count of the rank_target_-th.
+    auto it = ranking_.begin();
+    std::advance(it, rank_target_ - 1);
+    rerank(it->count);
+  }
 }
 
-void SlidingWindowCounter::top_k(size_t k, std::vector<KeyCount>* out) const {
-  out->clear();
-  std::vector<std::string_view> bucket;
-  for (auto it = counts_.rbegin(); it != counts_.rend() && out->size() < k; ++it) {
-    bucket.clear();
-    for (uint32_t id = bucket_head_.at(*it); id != kNil; id = keys_[id].next)
-      bucket.push_back(keys_[id].key);
-    size_t take = std::min(bucket.size(), k - out->size());
-    std::partial_sort(bucket.begin(), bucket.begin() + take, bucket.end());
-    for (size_t i = 0; i < take; ++i) out->push_back({bucket[i], *it});
+void SlidingWindowCounter::evict_released() {
+  for (uint32_t id : evict_) {
+    Slot& s = slots_[id];
+    if (s.held != 0) continue;  // the key came back before eviction
+    EDDY_CHECK(s.count == 0 && !s.ranked) << "evicting a key still in the window: " << names_[id];
+    index_.erase(std::string_view(names_[id]));
+    names_[id].clear();
+    names_[id].shrink_to_fit();
+    s.held = -1;  // freed; guards against a second entry for the same id in evict_
+    free_ids_.push_back(id);
   }
+  evict_.clear();
+}
+
+void SlidingWindowCounter::top_k(size_t k, std::vector<KeyCount>* out) {
+  out->clear();
+  if (ranking_.size() < k && threshold_ > 1) {
+    // Leaders faded below the threshold: one scan to find a threshold that ranks about
+    // rank_target_ keys again.
+    size_t target = std::max(rank_target_, k);
+    std::vector<int64_t> counts;
+    for (const Slot& s : slots_)
+      if (s.count > 0) counts.push_back(s.count);
+    int64_t t = 1;
+    if (counts.size() > target) {
+      std::nth_element(counts.begin(), counts.begin() + (target - 1), counts.end(),
+                       std::greater<>());
+      t = counts[target - 1];
+    }
+    rerank(t);
+  }
+  for (auto it = ranking_.begin(); it != ranking_.end() && out->size() < k; ++it)
+    out->push_back({it->key, it->count});
 }
 
 int64_t SlidingWindowCounter::count(std::string_view key) const {
   auto it = index_.find(key);
-  return it == index_.end() ? 0 : keys_[it->second].count;
+  return it == index_.end() ? 0 : slots_[it->second].count;
 }
 
 // Snapshot format (little-endian, native): "EDSW1", ppw, window_end, positioned, advanced,
@@ -173,8 +188,8 @@ void SlidingWindowCounter::snapshot(std::string* out) const {
     put(out, index);
     put<uint64_t>(out, p.size());
     for (const auto& [id, n] : p) {
-      put<uint32_t>(out, static_cast<uint32_t>(keys_[id].key.size()));
-      out->append(keys_[id].key);
+      put<uint32_t>(out, static_cast<uint32_t>(names_[id].size()));
+      out->append(names_[id]);
       put(out, n);
     }
   }
@@ -193,7 +208,7 @@ Status SlidingWindowCounter::restore(std::string_view in) {
   if (ppw != ppw_)
     return invalid_argument("snapshot is of a window of " + std::to_string(ppw) +
                             " panes, this job has " + std::to_string(ppw_));
-  *this = SlidingWindowCounter(ppw_);
+  *this = SlidingWindowCounter(ppw_, rank_target_, rank_max_);
   window_end_ = end;
   positioned_ = positioned;
   advanced_ = advanced;
@@ -209,8 +224,8 @@ Status SlidingWindowCounter::restore(std::string_view in) {
       if (!get(&in, &c)) return corrupt();
       uint32_t id = intern(key);
       panes_[index][id] += c;
-      keys_[id].held += c;
-      if (index < window_end_ && index >= window_end_ - ppw_) set_count(id, keys_[id].count + c);
+      slots_[id].held += c;
+      if (index < window_end_ && index >= window_end_ - ppw_) set_count(id, slots_[id].count + c);
     }
   }
   if (!in.empty()) return corrupt();

@@ -5,24 +5,29 @@
 // at or after the window's end; advance() moves the window one pane forward, adding the
 // entering pane's counts and subtracting the expiring pane's — O(keys in those two panes),
 // independent of the number of keys in the window. Keys whose window count is zero leave
-// the ranking; keys no pane holds any more are evicted from memory.
+// the ranking; keys no pane holds any more are evicted by evict_released(), which the caller
+// runs after it has written the window (eviction is off the emit path).
 //
-// Top-k is served from count buckets (keys with the same window count in one intrusive list,
-// the non-empty counts in an ordered set), so it costs O(k + size of the last bucket taken)
-// rather than a scan of every key.
+// Top-k: the counter keeps, ordered by (count desc, key asc), exactly the keys whose count is
+// at least a threshold (the "ranking"), sized to a few hundred keys; the long tail of small
+// counts is plain array updates. top_k() reads the first k; if fewer than k keys reach the
+// threshold it lowers it with one scan of all keys (rare: only when leaders fade), and when
+// the ranking grows past a bound it raises it. So a slide costs O(changed keys) with a
+// million keys in the window, not O(keys).
 //
 // Invariants:
-//   - keys_[id].count == sum of counts of `id` in panes [window_end_ - ppw_, window_end_)
-//   - keys_[id].held  == sum of counts of `id` in all panes held; a key with held == 0 is
-//     evicted (its slot goes to free_ids_ and index_ drops it)
-//   - a key is linked in bucket `count` iff count > 0
+//   - slots_[id].count == sum of counts of `id` in panes [window_end_ - ppw_, window_end_)
+//   - slots_[id].held  == sum of counts of `id` in all panes held
+//   - ranking_ == { id : slots_[id].count >= threshold_ && count > 0 }, slots_[id].ranked
+//     says whether id is in it
+//   - a key with held == 0 is in evict_ until evict_released() frees its id
 //   - panes_ holds only panes >= window_end_ - ppw_
-// Ownership: owns all keys and panes. Thread-safety: none (one owner thread); the stream
-// runtime partitions work so that each counter is touched by one thread.
+// Ownership: owns all keys and panes. Thread-safety: none (one owner thread).
 #pragma once
 
 #include <absl/container/btree_set.h>
 #include <absl/container/flat_hash_map.h>
+#include <xxhash.h>
 
 #include <cstdint>
 #include <deque>
@@ -42,7 +47,10 @@ struct KeyCount {
 
 class SlidingWindowCounter {
  public:
-  explicit SlidingWindowCounter(int64_t panes_per_window);
+  // `rank_target`/`rank_max`: how many keys the ranking keeps after a re-threshold, and the
+  // size that triggers one (tests shrink them to exercise re-thresholding).
+  explicit SlidingWindowCounter(int64_t panes_per_window, size_t rank_target = 256,
+                                size_t rank_max = 4096);
 
   int64_t panes_per_window() const { return ppw_; }
   // Pane index one past the newest pane of the current window.
@@ -55,8 +63,10 @@ class SlidingWindowCounter {
   void add(int64_t pane, std::string_view key, uint32_t n = 1);
   // Moves the window one pane forward.
   void advance();
+  // Frees the keys that no pane holds any more (call after writing the window).
+  void evict_released();
   // The k keys with the largest window counts, count descending, ties by key ascending.
-  void top_k(size_t k, std::vector<KeyCount>* out) const;
+  void top_k(size_t k, std::vector<KeyCount>* out);
   // Window count of one key (0 if absent). For tests and debugging.
   int64_t count(std::string_view key) const;
 
@@ -70,35 +80,44 @@ class SlidingWindowCounter {
   Status restore(std::string_view bytes);
 
  private:
-  static constexpr uint32_t kNil = UINT32_MAX;
-  struct KeyInfo {
-    std::string key;
+  struct Slot {
     int64_t count = 0;  // in the window
     int64_t held = 0;   // in all panes held
-    uint32_t prev = kNil, next = kNil;
+    bool ranked = false;
+  };
+  struct Ranked {
+    int64_t count;
+    std::string_view key;
+    bool operator<(const Ranked& o) const { return count != o.count ? count > o.count : key < o.key; }
+  };
+  struct KeyHash {  // absl's Debian build hashes string_view via std::hash; XXH3 is faster
+    size_t operator()(std::string_view s) const noexcept { return XXH3_64bits(s.data(), s.size()); }
   };
   using Pane = absl::flat_hash_map<uint32_t, uint32_t>;  // key id -> count
 
   uint32_t intern(std::string_view key);
   void set_count(uint32_t id, int64_t count);
-  void unlink(uint32_t id);
-  void link(uint32_t id);
-  void release(uint32_t id, uint32_t n);
+  void rerank(int64_t threshold);
+  void apply(const Pane& pane, int sign);
   Pane& pane(int64_t index);
 
   int64_t ppw_;
+  size_t rank_target_, rank_max_;
   int64_t window_end_ = 0;
   bool positioned_ = false;
   bool advanced_ = false;
   size_t keys_in_window_ = 0;
-  std::deque<KeyInfo> keys_;  // deque: index_ holds views into the strings, which must not move
+  std::deque<std::string> names_;  // deque: index_ holds views into the strings
+  std::vector<Slot> slots_;
   std::vector<uint32_t> free_ids_;
-  absl::flat_hash_map<std::string_view, uint32_t> index_;
+  std::vector<uint32_t> evict_;
+  absl::flat_hash_map<std::string_view, uint32_t, KeyHash> index_;
   absl::flat_hash_map<int64_t, Pane> panes_;  // sparse: gaps in time cost nothing
   int64_t last_pane_index_ = INT64_MIN;       // cache of the pane most recently added to
   Pane* last_pane_ = nullptr;
-  absl::flat_hash_map<int64_t, uint32_t> bucket_head_;  // count -> first key id
-  absl::btree_set<int64_t> counts_;                     // non-empty bucket counts
+  absl::btree_set<Ranked> ranking_;
+  int64_t threshold_ = 1;
+  std::vector<std::pair<uint32_t, uint32_t>> scratch_;  // pane entries being applied
 };
 
 }  // namespace eddy::engine

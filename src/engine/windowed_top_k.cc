@@ -29,7 +29,8 @@ Status WindowOptions::validate() const {
 }
 
 WindowedTopK::WindowedTopK(const WindowOptions& options)
-    : options_(options), counter_(options.size / options.slide) {
+    : options_(options),
+      counter_(options.size / options.slide, options.rank_target, options.rank_max) {
   EDDY_CHECK(options.validate().is_ok()) << options.validate().to_string();
 }
 
@@ -80,6 +81,8 @@ void WindowedTopK::emit_until(int64_t end_pane, const EmitFn& emit) {
                     std::chrono::steady_clock::now() - t0).count();
       latencies_->push_back(static_cast<uint32_t>(std::min<int64_t>(ns, UINT32_MAX)));
     }
+    // Freeing expired keys is bookkeeping, not part of producing this window: after emit.
+    counter_.evict_released();
   }
 }
 
