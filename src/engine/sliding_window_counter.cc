@@ -99,18 +99,23 @@ void SlidingWindowCounter::apply(const Pane& pane, int sign) {
   }
 }
 
+void SlidingWindowCounter::retire() {
+  auto expiring = panes_.find(window_end_ - ppw_);
+  if (expiring == panes_.end()) return;
+  last_pane_index_ = INT64_MIN;  // erase may move other panes
+  last_pane_ = nullptr;
+  apply(expiring->second, -1);
+  panes_.erase(expiring);
+}
+
 void SlidingWindowCounter::advance() {
   EDDY_CHECK(positioned_) << "advance() before any data";
   advanced_ = true;
+  retire();  // a no-op if the caller already retired the oldest pane after the last emit
   last_pane_index_ = INT64_MIN;
   last_pane_ = nullptr;
   auto entering = panes_.find(window_end_);
   if (entering != panes_.end()) apply(entering->second, +1);
-  auto expiring = panes_.find(window_end_ - ppw_);
-  if (expiring != panes_.end()) {
-    apply(expiring->second, -1);
-    panes_.erase(expiring);
-  }
   ++window_end_;
   if (ranking_.size() > rank_max_) {
     // Too many ranked keys: raise the threshold to the count of the rank_target_-th.

@@ -4,9 +4,10 @@
 // last `panes_per_window` panes before `window_end()` (exclusive). Counts are added to panes
 // at or after the window's end; advance() moves the window one pane forward, adding the
 // entering pane's counts and subtracting the expiring pane's — O(keys in those two panes),
-// independent of the number of keys in the window. Keys whose window count is zero leave
-// the ranking; keys no pane holds any more are evicted by evict_released(), which the caller
-// runs after it has written the window (eviction is off the emit path).
+// independent of the number of keys in the window. The subtraction can be done early, by
+// retire() right after a window is written, so the next slide's critical path only adds the
+// entering pane. Keys whose window count is zero leave the ranking; keys no pane holds any
+// more are evicted by evict_released(), also after the window is written.
 //
 // Top-k: the counter keeps, ordered by (count desc, key asc), exactly the keys whose count is
 // at least a threshold (the "ranking"), sized to a few hundred keys; the long tail of small
@@ -16,7 +17,8 @@
 // million keys in the window, not O(keys).
 //
 // Invariants:
-//   - slots_[id].count == sum of counts of `id` in panes [window_end_ - ppw_, window_end_)
+//   - slots_[id].count == sum of counts of `id` in the held panes in
+//     [window_end_ - ppw_, window_end_) (retire() erases the oldest of them early)
 //   - slots_[id].held  == sum of counts of `id` in all panes held
 //   - ranking_ == { id : slots_[id].count >= threshold_ && count > 0 }, slots_[id].ranked
 //     says whether id is in it
@@ -63,6 +65,10 @@ class SlidingWindowCounter {
   void add(int64_t pane, std::string_view key, uint32_t n = 1);
   // Moves the window one pane forward.
   void advance();
+  // Work for the next advance() that may run as soon as the current window is written:
+  // subtracts the window's oldest pane (which the next window does not hold). Until the next
+  // advance(), counts then describe the window minus that pane. Idempotent.
+  void retire();
   // Frees the keys that no pane holds any more (call after writing the window).
   void evict_released();
   // The k keys with the largest window counts, count descending, ties by key ascending.

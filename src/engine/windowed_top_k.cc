@@ -81,7 +81,8 @@ void WindowedTopK::emit_until(int64_t end_pane, const EmitFn& emit) {
                     std::chrono::steady_clock::now() - t0).count();
       latencies_->push_back(static_cast<uint32_t>(std::min<int64_t>(ns, UINT32_MAX)));
     }
-    // Freeing expired keys is bookkeeping, not part of producing this window: after emit.
+    // Off the emit path: subtract the pane the next window drops, free expired keys.
+    counter_.retire();
     counter_.evict_released();
   }
 }

@@ -59,8 +59,8 @@ class WindowedTopK {
   uint64_t late() const { return late_; }
   const SlidingWindowCounter& counter() const { return counter_; }
   // When set, the wall time of each slide (advance + top-k + emit callback) is appended in
-  // nanoseconds: the per-slide emit latency the benchmarks report. Eviction of expired keys
-  // runs after the emit callback and is not part of it.
+  // nanoseconds: the per-slide emit latency the benchmarks report. Subtracting the pane the
+  // next window drops and evicting expired keys run after the emit callback, off that path.
   void record_emit_latency(std::vector<uint32_t>* sink) { latencies_ = sink; }
 
   // Snapshot/restore of the whole operator state (counter + watermark), for checkpoints.
