@@ -38,6 +38,7 @@ class ObjectReader {
   virtual ~ObjectReader() = default;
   // Reads up to n bytes into buf; 0 at the end of the object.
   virtual Result<size_t> read(char* buf, size_t n) = 0;
+  // Bytes this reader yields in all: the object's size, or the asked range clamped to it.
   virtual uint64_t size() const = 0;
 };
 
@@ -61,6 +62,7 @@ class ObjectStore {
   virtual Result<std::unique_ptr<ObjectReader>> open(const std::string& uri, uint64_t offset = 0,
                                                      uint64_t length = UINT64_MAX) = 0;
   virtual Result<std::unique_ptr<ObjectWriter>> create(const std::string& uri) = 0;
+  // Removing an object that does not exist succeeds (S3's DELETE cannot tell the two apart).
   virtual Status remove(const std::string& uri) = 0;
 };
 
@@ -68,6 +70,10 @@ class ObjectStore {
 Result<std::shared_ptr<ObjectStore>> store_for(const std::string& uri);
 // True for s3:// and s3a:// URIs.
 bool is_object_store_uri(std::string_view uri);
+// Routes a scheme ("s3", "s3a", "file", "mem", ...) to `store` for this process, in place of
+// the default; null restores the default. For tests: a MemoryStore or FaultInjectingStore
+// standing in for S3. Thread-safe.
+void set_store_for_scheme(const std::string& scheme, std::shared_ptr<ObjectStore> store);
 
 // Convenience: whole object as a string; and write-and-commit in one call.
 Result<std::string> read_all(const std::string& uri);

@@ -1,0 +1,174 @@
+#include "storage/s3_xml.h"
+
+#include <charconv>
+#include <cstring>
+
+#include "common/time_format.h"
+
+namespace eddy::storage {
+namespace {
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string xml_unescape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '&') {
+      out.push_back(s[i]);
+      continue;
+    }
+    const size_t semi = s.find(';', i);
+    if (semi == std::string_view::npos || semi - i > 12) {
+      out.push_back('&');
+      continue;
+    }
+    const std::string_view ent = s.substr(i + 1, semi - i - 1);
+    bool done = true;
+    if (ent == "amp") {
+      out.push_back('&');
+    } else if (ent == "lt") {
+      out.push_back('<');
+    } else if (ent == "gt") {
+      out.push_back('>');
+    } else if (ent == "quot") {
+      out.push_back('"');
+    } else if (ent == "apos") {
+      out.push_back('\'');
+    } else if (ent.size() >= 2 && ent[0] == '#') {
+      const bool hex = ent[1] == 'x' || ent[1] == 'X';
+      const std::string_view digits = ent.substr(hex ? 2 : 1);
+      uint32_t cp = 0;
+      auto [p, ec] =
+          std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
+      if (ec == std::errc() && p == digits.data() + digits.size() && !digits.empty() &&
+          cp <= 0x10FFFF) {
+        append_utf8(out, cp);
+      } else {
+        done = false;
+      }
+    } else {
+      done = false;
+    }
+    if (done) {
+      i = semi;
+    } else {
+      out.push_back('&');
+    }
+  }
+  return out;
+}
+
+std::vector<std::string_view> xml_elements(std::string_view doc, std::string_view tag) {
+  std::vector<std::string_view> out;
+  const std::string open = "<" + std::string(tag);
+  const std::string close = "</" + std::string(tag) + ">";
+  size_t pos = 0;
+  while ((pos = doc.find(open, pos)) != std::string_view::npos) {
+    const size_t after = pos + open.size();
+    if (after >= doc.size()) break;
+    const char c = doc[after];
+    if (c != '>' && c != ' ' && c != '/' && c != '\t' && c != '\n' && c != '\r') {
+      pos = after;  // a longer tag name that starts with `tag`
+      continue;
+    }
+    const size_t gt = doc.find('>', after);
+    if (gt == std::string_view::npos) break;
+    if (doc[gt - 1] == '/') {  // <Tag/>
+      out.emplace_back();
+      pos = gt + 1;
+      continue;
+    }
+    const size_t end = doc.find(close, gt + 1);
+    if (end == std::string_view::npos) break;
+    out.push_back(doc.substr(gt + 1, end - gt - 1));
+    pos = end + close.size();
+  }
+  return out;
+}
+
+std::string xml_text(std::string_view doc, std::string_view tag) {
+  auto els = xml_elements(doc, tag);
+  return els.empty() ? std::string() : xml_unescape(els.front());
+}
+
+std::string url_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+               hex_value(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+Result<ListObjectsPage> parse_list_objects_v2(std::string_view xml) {
+  if (xml_elements(xml, "ListBucketResult").empty()) {
+    return io_error("ListObjectsV2: response is not a ListBucketResult document: " +
+                    std::string(xml.substr(0, 200)));
+  }
+  // Only top-level fields: take them from the text before the first <Contents>.
+  const size_t first = xml.find("<Contents");
+  const std::string_view head = xml.substr(0, first);
+  ListObjectsPage page;
+  const bool url_encoded = xml_text(head, "EncodingType") == "url";
+  page.truncated = xml_text(head, "IsTruncated") == "true";
+  page.next_continuation_token = xml_text(xml, "NextContinuationToken");
+  for (std::string_view c : xml_elements(xml, "Contents")) {
+    ListedObject o;
+    o.key = xml_text(c, "Key");
+    if (url_encoded) o.key = url_decode(o.key);
+    const std::string size = xml_text(c, "Size");
+    auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), o.size);
+    if (ec != std::errc() || p != size.data() + size.size()) {
+      return io_error("ListObjectsV2: bad <Size> '" + size + "' for key " + o.key);
+    }
+    Micros t = 0;
+    if (parse_rfc3339(xml_text(c, "LastModified"), &t)) o.modified = t;
+    page.objects.push_back(std::move(o));
+  }
+  if (page.truncated && page.next_continuation_token.empty()) {
+    return io_error("ListObjectsV2: truncated listing without a NextContinuationToken");
+  }
+  return page;
+}
+
+S3ErrorBody parse_s3_error(std::string_view xml) {
+  auto err = xml_elements(xml, "Error");
+  if (err.empty()) return {};
+  return {xml_text(err.front(), "Code"), xml_text(err.front(), "Message")};
+}
+
+}  // namespace eddy::storage
