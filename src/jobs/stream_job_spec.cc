@@ -9,106 +9,10 @@
 #include <thread>
 
 #include "common/time_format.h"
+#include "jobs/manifest_fields.h"
 
 namespace eddy::jobs {
 namespace {
-
-// Substitutes ${name} in every scalar of `node`, recording which parameters were used.
-Status substitute(YAML::Node node, const std::map<std::string, std::string>& params,
-                  const std::string& path) {
-  if (node.IsScalar()) {
-    std::string s = node.Scalar();
-    std::string out;
-    size_t i = 0;
-    bool changed = false;
-    while (i < s.size()) {
-      size_t open = s.find("${", i);
-      if (open == std::string::npos) break;
-      size_t close = s.find('}', open);
-      if (close == std::string::npos) return invalid_argument(path + ": unterminated '${' in '" + s + "'");
-      std::string name = s.substr(open + 2, close - open - 2);
-      auto it = params.find(name);
-      if (it == params.end())
-        return invalid_argument(path + ": '${" + name + "}' is not declared in spec.parameters");
-      out += s.substr(i, open - i) + it->second;
-      i = close + 1;
-      changed = true;
-    }
-    if (changed) node = out + s.substr(i);
-    return Status::ok();
-  }
-  if (node.IsMap()) {
-    for (auto kv : node) EDDY_RETURN_IF_ERROR(substitute(kv.second, params, path + "." + kv.first.as<std::string>()));
-  } else if (node.IsSequence()) {
-    for (size_t i = 0; i < node.size(); ++i)
-      EDDY_RETURN_IF_ERROR(substitute(node[i], params, path + "[" + std::to_string(i) + "]"));
-  }
-  return Status::ok();
-}
-
-// Reads the fields of one mapping, and at the end rejects any field it was not asked for.
-class Fields {
- public:
-  Fields(YAML::Node node, std::string path) : node_(node), path_(std::move(path)) {}
-  Status check_map() const {
-    if (!node_.IsMap()) return invalid_argument(path_ + ": expected a mapping");
-    return Status::ok();
-  }
-  bool has(const std::string& key) {
-    known_.insert(key);
-    return node_[key].IsDefined() && !node_[key].IsNull();
-  }
-  YAML::Node node(const std::string& key) {
-    known_.insert(key);
-    return node_[key];
-  }
-  std::string path(const std::string& key) const { return path_ + "." + key; }
-  Result<std::string> str(const std::string& key, const std::string& def) {
-    if (!has(key)) return def;
-    if (!node_[key].IsScalar()) return invalid_argument(path(key) + ": expected a string");
-    return node_[key].Scalar();
-  }
-  Result<bool> boolean(const std::string& key, bool def) {
-    EDDY_ASSIGN_OR_RETURN(std::string s, str(key, def ? "true" : "false"));
-    if (s == "true" || s == "yes" || s == "on" || s == "1") return true;
-    if (s == "false" || s == "no" || s == "off" || s == "0") return false;
-    return invalid_argument(path(key) + ": expected true or false, got '" + s + "'");
-  }
-  Result<int64_t> integer(const std::string& key, int64_t def, int64_t lo, int64_t hi) {
-    EDDY_ASSIGN_OR_RETURN(std::string s, str(key, std::to_string(def)));
-    int64_t v;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size())
-      return invalid_argument(path(key) + ": expected an integer, got '" + s + "'");
-    if (v < lo || v > hi)
-      return invalid_argument(path(key) + ": must be between " + std::to_string(lo) + " and " +
-                              std::to_string(hi) + ", got " + s);
-    return v;
-  }
-  Result<Micros> duration(const std::string& key, Micros def) {
-    EDDY_ASSIGN_OR_RETURN(std::string s, str(key, format_duration(def)));
-    auto d = parse_duration(s);
-    if (!d.is_ok()) return d.status().with_context(path(key));
-    return d;
-  }
-  Status done() const {
-    if (!node_.IsMap()) return Status::ok();
-    for (auto kv : node_) {
-      std::string k = kv.first.as<std::string>();
-      if (!known_.count(k)) {
-        std::string list;
-        for (auto& n : known_) list += (list.empty() ? "" : ", ") + n;
-        return invalid_argument(path_ + "." + k + ": unknown field (expected one of: " + list + ")");
-      }
-    }
-    return Status::ok();
-  }
-
- private:
-  YAML::Node node_;
-  std::string path_;
-  std::set<std::string> known_;
-};
 
 Status parse_pipeline(YAML::Node steps, StreamJobSpec* spec) {
   if (!steps.IsSequence() || steps.size() == 0)
@@ -190,26 +94,7 @@ Status parse_spec(YAML::Node root, const std::map<std::string, std::string>& set
   EDDY_RETURN_IF_ERROR(top.done());
 
   // Parameters: declared defaults, then --set overrides, then ${...} substitution.
-  std::map<std::string, std::string> params;
-  if (s["parameters"].IsDefined()) {
-    if (!s["parameters"].IsMap()) return invalid_argument("spec.parameters: expected a mapping");
-    for (auto kv : s["parameters"]) {
-      if (!kv.second.IsScalar() && !kv.second.IsNull())
-        return invalid_argument("spec.parameters." + kv.first.as<std::string>() + ": expected a scalar");
-      params[kv.first.as<std::string>()] = kv.second.IsNull() ? "" : kv.second.Scalar();
-    }
-  }
-  for (const auto& [k, v] : sets) {
-    if (!params.count(k)) {
-      std::string list;
-      for (auto& [n, _] : params) list += (list.empty() ? "" : ", ") + n;
-      return invalid_argument("--set " + k + ": unknown parameter (this job has: " + list + ")");
-    }
-    params[k] = v;
-  }
-  YAML::Node body = YAML::Clone(s);
-  body.remove("parameters");
-  EDDY_RETURN_IF_ERROR(substitute(body, params, "spec"));
+  EDDY_ASSIGN_OR_RETURN(YAML::Node body, resolve_parameters(s, sets));
 
   Fields f(body, "spec");
   EDDY_RETURN_IF_ERROR(f.check_map());
@@ -299,11 +184,8 @@ Result<StreamJobSpec> parse_stream_job(const std::string& yaml_text, const std::
 
 Result<StreamJobSpec> load_stream_job(const std::string& path,
                                       const std::map<std::string, std::string>& sets) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return not_found("job manifest '" + path + "' does not exist or cannot be read");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_stream_job(ss.str(), path, sets);
+  EDDY_ASSIGN_OR_RETURN(std::string text, read_manifest_file(path));
+  return parse_stream_job(text, path, sets);
 }
 
 }  // namespace eddy::jobs

@@ -1,0 +1,64 @@
+// Manifest machinery shared by every job kind (StreamJob, BatchJob): reading the YAML,
+// resolving `spec.parameters` (declared defaults, then --set overrides), substituting `${name}`
+// in every string value, and reading the fields of one mapping with errors that name the field
+// ("spec.steps[2].key_by.field: expected an integer, got 'x'") and reject unknown fields.
+//
+// Ownership: Fields holds a YAML::Node handle (yaml-cpp nodes share their tree). Thread-safety:
+// plain values and pure functions; a Fields is used by one thread.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+
+namespace eddy::jobs {
+
+// Substitutes ${name} in every scalar of `node` from `params`; `path` names `node` in messages.
+Status substitute_parameters(YAML::Node node, const std::map<std::string, std::string>& params,
+                             const std::string& path);
+
+// The `spec` mapping of a manifest with `spec.parameters` resolved (defaults, then `sets`) and
+// substituted everywhere else; the `parameters` field itself is removed from the returned copy.
+// Unknown --set names are errors listing the declared parameters.
+Result<YAML::Node> resolve_parameters(YAML::Node spec,
+                                      const std::map<std::string, std::string>& sets);
+
+// The whole text of a manifest file (kNotFound naming the path if it cannot be read).
+Result<std::string> read_manifest_file(const std::string& path);
+
+// The `kind` of a manifest ("StreamJob", "BatchJob", ...), for dispatch before full parsing.
+Result<std::string> manifest_kind(const std::string& yaml_text, const std::string& origin);
+
+// Reads the fields of one mapping, and at the end (done()) rejects any field it was not asked
+// for, listing the expected ones.
+class Fields {
+ public:
+  Fields(YAML::Node node, std::string path) : node_(node), path_(std::move(path)) {}
+  Status check_map() const;
+  bool has(const std::string& key);
+  YAML::Node node(const std::string& key);
+  std::string path(const std::string& key) const { return path_ + "." + key; }
+  Result<std::string> str(const std::string& key, const std::string& def);
+  Result<bool> boolean(const std::string& key, bool def);
+  Result<int64_t> integer(const std::string& key, int64_t def, int64_t lo, int64_t hi);
+  Result<Micros> duration(const std::string& key, Micros def);
+  // "512MiB", "1GB", "2g", "1048576": bytes (K/M/G/T as powers of 1024 or 1000 for KB/MB/GB).
+  Result<uint64_t> bytes(const std::string& key, uint64_t def);
+  Status done() const;
+
+ private:
+  YAML::Node node_;
+  std::string path_;
+  std::set<std::string> known_;
+};
+
+// "512MiB", "1GiB", "1G", "300MB", "4096": a byte count.
+Result<uint64_t> parse_byte_size(const std::string& text);
+
+}  // namespace eddy::jobs
