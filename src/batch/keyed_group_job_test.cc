@@ -1,0 +1,158 @@
+#include "batch/keyed_group_job.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "batch/spark_output.h"
+#include "batch/spark_pi.h"
+
+namespace eddy::batch {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A scratch directory with an input file, removed afterwards.
+class KeyedGroupJobTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("eddy-batch-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write_input(const std::string& name, const std::string& text) {
+    std::string path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+  static std::string read(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  Result<KeyedGroupJobStats> run(const std::string& input, const std::string& out,
+                                 KeyedGroupJobOptions o = {}) {
+    o.inputs = {input};
+    o.output = (dir_ / out).string();
+    return run_keyed_group_job(o);
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(KeyedGroupJobTest, GroupsSortsAndFormatsLikeTheArticle) {
+  std::string in = write_input("in.txt", "9::a::b\n10::x::y\n9::c::d\n-1::z\n");
+  auto stats = run(in, "out");
+  ASSERT_TRUE(stats.is_ok()) << stats.status().to_string();
+  EXPECT_EQ(read(dir_ / "out" / "part-00000"),
+            "{\"-1\": [[\"z\"]]}\n"
+            "{\"9\": [[\"a\", \"b\"], [\"c\", \"d\"]]}\n"
+            "{\"10\": [[\"x\", \"y\"]]}\n");
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "_SUCCESS"));
+  EXPECT_EQ(stats->records, 4u);
+  EXPECT_EQ(stats->keys, 3u);
+}
+
+TEST_F(KeyedGroupJobTest, SpilledRunsGiveTheSameBytesAsMemory) {
+  // Dense and sparse keys, many values per key, several threads: every run size must agree.
+  std::mt19937_64 rng(7);
+  std::string text;
+  for (int i = 0; i < 20000; ++i) {
+    int64_t key = i % 3 == 0 ? static_cast<int64_t>(rng()) : static_cast<int64_t>(rng() % 500);
+    text += std::to_string(key) + "::w" + std::to_string(rng() % 1000) + "::v" + std::to_string(i) +
+            "\n";
+  }
+  std::string in = write_input("in.txt", text);
+  KeyedGroupJobOptions mem;
+  mem.threads = 3;
+  ASSERT_TRUE(run(in, "mem", mem).is_ok());
+  std::string expected = read(dir_ / "mem" / "part-00000");
+  for (uint64_t run_bytes : {1000u, 7919u, 100000u}) {
+    KeyedGroupJobOptions o;
+    o.threads = 2;
+    o.run_bytes = run_bytes;
+    o.spill_dir = dir_.string();
+    std::string out = "spill" + std::to_string(run_bytes);
+    auto stats = run(in, out, o);
+    ASSERT_TRUE(stats.is_ok()) << stats.status().to_string();
+    EXPECT_GT(stats->runs, 1u);
+    EXPECT_EQ(read(dir_ / out / "part-00000"), expected) << "run_bytes " << run_bytes;
+  }
+}
+
+TEST_F(KeyedGroupJobTest, PartitionsAreContiguousKeyRanges) {
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += std::to_string(i % 97) + "::v\n";
+  std::string in = write_input("in.txt", text);
+  KeyedGroupJobOptions o;
+  o.partitions = 4;
+  ASSERT_TRUE(run(in, "four", o).is_ok());
+  ASSERT_TRUE(run(in, "one").is_ok());
+  std::string joined;
+  for (int p = 0; p < 4; ++p) joined += read(dir_ / "four" / SparkOutput::part_name(p));
+  EXPECT_EQ(joined, read(dir_ / "one" / "part-00000"));
+}
+
+TEST_F(KeyedGroupJobTest, BadLineFailsNamingFileAndLineAndWritesNothing) {
+  std::string in = write_input("bad.txt", "1::a\n2::b\nno delimiter here\n");
+  auto stats = run(in, "out");
+  ASSERT_FALSE(stats.is_ok());
+  EXPECT_NE(stats.status().message().find("bad.txt:3: no '::' delimiter"), std::string::npos)
+      << stats.status().message();
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+}
+
+TEST_F(KeyedGroupJobTest, BadKeysAreSkippedAndCounted) {
+  std::string in = write_input("bad.txt", "1::a\nx1::b\n2::c\n");
+  KeyedGroupJobOptions o;
+  o.format.bad_lines = BadLinePolicy::kSkip;
+  auto stats = run(in, "out", o);
+  ASSERT_TRUE(stats.is_ok());
+  EXPECT_EQ(stats->skipped, 1u);
+  EXPECT_NE(stats->first_skipped.find("bad.txt:2: key 'x1' is not an integer"), std::string::npos);
+  EXPECT_EQ(read(dir_ / "out" / "part-00000"), "{\"1\": [[\"a\"]]}\n{\"2\": [[\"c\"]]}\n");
+}
+
+TEST_F(KeyedGroupJobTest, MissingInputIsNotFound) {
+  auto stats = run((dir_ / "nope.txt").string(), "out");
+  ASSERT_FALSE(stats.is_ok());
+  EXPECT_EQ(stats.status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+}
+
+TEST(ParseIntKeyTest, AcceptsWhatIntAcceptsForAsciiDigits) {
+  int64_t k = 0;
+  EXPECT_TRUE(parse_int_key(" 7\t", &k));
+  EXPECT_EQ(k, 7);
+  EXPECT_TRUE(parse_int_key("+3", &k));
+  EXPECT_EQ(k, 3);
+  EXPECT_TRUE(parse_int_key("-0", &k));
+  EXPECT_EQ(k, 0);
+  EXPECT_TRUE(parse_int_key("007", &k));
+  EXPECT_EQ(k, 7);
+  EXPECT_FALSE(parse_int_key("", &k));
+  EXPECT_FALSE(parse_int_key("+-3", &k));
+  EXPECT_FALSE(parse_int_key("1x", &k));
+  EXPECT_FALSE(parse_int_key("99999999999999999999", &k));
+}
+
+TEST(SparkPiTest, DeterministicPerSeedWhateverTheThreads) {
+  WorkerPool one(1), three(3);
+  SparkPiResult a = run_spark_pi(10, 5, one), b = run_spark_pi(10, 5, three);
+  EXPECT_EQ(a.inside, b.inside);
+  EXPECT_EQ(a.points, 999999u);
+  EXPECT_NEAR(a.pi, 3.14159, 0.01);
+  EXPECT_EQ(format_spark_pi({1, 1, 3.0}), "Pi is roughly 3.0");
+}
+
+}  // namespace
+}  // namespace eddy::batch

@@ -1,0 +1,77 @@
+#include "batch/spark_pi.h"
+
+#include <algorithm>
+#include <charconv>
+#include <climits>
+#include <vector>
+
+namespace eddy::batch {
+namespace {
+
+uint64_t splitmix64(uint64_t& x) {
+  uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+class Xoshiro256 {
+ public:
+  explicit Xoshiro256(uint64_t seed) {
+    for (auto& v : s_) v = splitmix64(seed);
+  }
+  uint64_t next() {
+    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
+
+ private:
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t s_[4];
+};
+
+}  // namespace
+
+SparkPiResult run_spark_pi(int slices, uint64_t seed, WorkerPool& pool) {
+  slices = std::max(slices, 1);
+  const uint64_t n = std::min<uint64_t>(100000ULL * static_cast<uint64_t>(slices), INT_MAX);
+  const uint64_t points = n - 1;  // 1 until n
+  std::vector<uint64_t> inside(static_cast<size_t>(slices), 0);
+  pool.run(static_cast<size_t>(slices), [&](size_t i) {
+    // Spark's ParallelCollectionRDD slicing: [i * len / slices, (i + 1) * len / slices).
+    const uint64_t begin = i * points / slices, end = (i + 1) * points / slices;
+    uint64_t mix = seed ^ (0xD1B54A32D192ED03ULL * (i + 1));
+    Xoshiro256 rng(splitmix64(mix));
+    uint64_t count = 0;
+    for (uint64_t k = begin; k < end; ++k) {
+      double x = rng.uniform() * 2 - 1;
+      double y = rng.uniform() * 2 - 1;
+      count += (x * x + y * y <= 1) ? 1 : 0;
+    }
+    inside[i] = count;
+  });
+  SparkPiResult r;
+  r.points = points;
+  for (uint64_t c : inside) r.inside += c;
+  r.pi = points ? 4.0 * static_cast<double>(r.inside) / static_cast<double>(points) : 0;
+  return r;
+}
+
+std::string format_spark_pi(const SparkPiResult& r) {
+  char b[64];
+  auto [end, ec] = std::to_chars(b, b + sizeof b, r.pi);
+  (void)ec;
+  std::string s(b, end);
+  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+  return "Pi is roughly " + s;
+}
+
+}  // namespace eddy::batch
