@@ -1,0 +1,1 @@
+python3 $ROOT/bench/transform/reference.py tricky.txt
