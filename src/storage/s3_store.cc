@@ -96,7 +96,11 @@ const char* reason_phrase(long status) {
 Status status_for_http(const std::string& what, long status, const S3ErrorBody& err) {
   std::string msg = what + ": " + std::to_string(status) + " " +
                     (err.code.empty() ? reason_phrase(status) : err.code);
-  if (!err.message.empty()) msg += ": " + err.message;
+  if (!err.message.empty()) {
+    msg += ": " + err.message;
+  } else if (status == 404) {
+    msg += ": no such object (or bucket)";  // HEAD answers carry no error document
+  }
   if (status == 404) return not_found(msg);
   if (status == 403 || status == 401) return Status(StatusCode::kPermissionDenied, msg);
   if (status == 400 || status == 416) return invalid_argument(msg);
@@ -206,8 +210,9 @@ Result<HttpResponse> S3Client::execute(const Call& call, const std::string& what
       if (!RetryPolicy::is_retryable_http(status, err.code)) return last;
     }
     if (!retry_.should_retry(attempt)) break;
-    log_line(LogLevel::kDebug,
-             last.message() + " (attempt " + std::to_string(attempt) + ", retrying)");
+    if (log_level() <= LogLevel::kDebug)
+      log_line(LogLevel::kDebug,
+               last.message() + " (attempt " + std::to_string(attempt) + ", retrying)");
     retry_.wait(attempt);
   }
   return Status(last.code(), last.message() + " (after " +

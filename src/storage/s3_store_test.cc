@@ -129,7 +129,8 @@ TEST_F(ScriptedS3StoreTest, NotFoundNamesTheObjectAndCarriesS3Code) {
   });
   auto h = store_->head("s3://bkt/missing.txt");
   EXPECT_EQ(h.status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(h.status().message(), "s3://bkt/missing.txt: 404 Not Found");
+  EXPECT_EQ(h.status().message(),
+            "s3://bkt/missing.txt: 404 Not Found: no such object (or bucket)");
   auto b = store_->list("s3://bkt/x");
   EXPECT_EQ(b.status().code(), StatusCode::kNotFound);
   EXPECT_EQ(b.status().message(), "s3://bkt/x: 404 NoSuchKey: The specified key does not exist.");
