@@ -127,6 +127,7 @@ const char* verb(const std::string& src, const std::string& dst) {
 }
 
 Status cp(const std::string& src, const std::string& dst, bool recursive) {
+  if (src.empty() || dst.empty()) return invalid_argument("cp: SRC and DST must not be empty");
   if (!recursive) {
     std::string target = dst;
     if (dst.back() == '/' || is_local_dir(dst)) target = with_slash(dst) + base_name(src);
