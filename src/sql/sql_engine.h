@@ -1,0 +1,54 @@
+// SqlEngine: Spark-style SQL over JSON-lines, CSV and text tables, with SQLite underneath.
+//
+// Used by `eddy sql` and by the `sql` step of BatchJob manifests. Tables are loaded into one
+// in-memory SQLite database (see table_loader.h for schema inference); queries are SQLite's
+// dialect with its JSON1 functions, plus the Spark habits of spark_dialect.h (explode,
+// LATERAL VIEW) and spark_functions.h (size with size(NULL) = -1, array, Unicode lower/upper).
+// `backticked` identifiers work as in Spark, so the Airflow article's
+// SELECT size(`9`) FROM tbn gives the size of key 9's list where present and -1 where absent.
+//
+// Result cells are JSON text (query_result.h): values of columns loaded from nested JSON, and
+// of JSON1/array() results, are shown as JSON; booleans loaded from JSON as true/false.
+// Errors are Status values carrying SQLite's message and, for syntax errors, the position in
+// the query ("line 1, column 8").
+//
+// Ownership: owns its SQLite connection. Thread-safety: not thread-safe; one owner at a time.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "sql/query_result.h"
+#include "sql/result_format.h"
+#include "sql/table_loader.h"
+
+struct sqlite3;
+
+namespace eddy::sql {
+
+class SqlEngine {
+ public:
+  static Result<std::unique_ptr<SqlEngine>> create();
+  ~SqlEngine();
+  SqlEngine(const SqlEngine&) = delete;
+  SqlEngine& operator=(const SqlEngine&) = delete;
+
+  // Loads the data at t.uri as table t.name, replacing any table of that name.
+  Status register_table(const TableSource& t);
+  // Runs one or more ';'-separated statements; returns the last one's rows.
+  Result<QueryResult> query(const std::string& sql);
+
+  // What register_table loaded (for `eddy sql` diagnostics and tests); null if unknown.
+  const TableSchema* table(const std::string& name) const;
+
+ private:
+  explicit SqlEngine(sqlite3* db) : db_(db) {}
+  ColumnKind kind_of(const char* table, const char* column) const;
+
+  sqlite3* db_;
+  std::map<std::string, TableSchema> tables_;  // key: ASCII-lowercased table name
+};
+
+}  // namespace eddy::sql
