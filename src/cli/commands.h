@@ -19,5 +19,6 @@ void add_gen_command(CLI::App& app, CommandContext& ctx);   // eddy gen tweets
 void add_run_command(CLI::App& app, CommandContext& ctx);   // eddy run FILE
 void add_text_command(CLI::App& app, CommandContext& ctx);  // eddy text sentiment|hashtags|lang
 void add_fs_command(CLI::App& app, CommandContext& ctx);    // eddy fs ls|cp|cat|rm
+void add_sql_command(CLI::App& app, CommandContext& ctx);   // eddy sql "QUERY"
 
 }  // namespace eddy::cli
