@@ -1,5 +1,6 @@
 #include "batch/keyed_group_job.h"
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +18,16 @@ namespace {
 
 constexpr uint64_t kMaxRunBytes = 3ULL << 30;  // payload offsets are uint32
 constexpr size_t kSliceRecords = 1 << 17;      // records formatted per task
+constexpr uint32_t kPrefetch = 16;             // records fetched ahead when formatting
+
+// Asks for transparent huge pages on a big buffer: its lines are read in key order, at
+// random, and 4 KiB pages would make most of those reads TLB misses too.
+void advise_huge_pages(void* p, size_t n) {
+  const uintptr_t page = 2 << 20;
+  uintptr_t b = (reinterpret_cast<uintptr_t>(p) + page - 1) & ~(page - 1);
+  uintptr_t e = (reinterpret_cast<uintptr_t>(p) + n) & ~(page - 1);
+  if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+}
 
 // "FILE:LINE" of a buffer offset, from the spans fill() recorded.
 std::string locate(const ByteBuffer& buf, const std::vector<InputSpan>& spans,
@@ -103,8 +114,12 @@ Status emit_in_memory(const ByteBuffer& buf, const GroupedRun& run, const KeyedG
       for (size_t k = slices[i].begin; k < slices[i].end; ++k) {
         size_t g = group_at(k);
         append_group_json_open(run.keys[g], &t);
-        for (uint32_t v = run.starts[g]; v < run.starts[g + 1]; ++v)
+        for (uint32_t v = run.starts[g]; v < run.starts[g + 1]; ++v) {
+          // Lines are visited in key order, i.e. at random in the buffer: fetch ahead.
+          if (!o.descending && v + kPrefetch < run.values.size())
+            __builtin_prefetch(buf.data() + run.values[v + kPrefetch]);
           append_value_json(payload_at(buf, run.values[v]), delim, v == run.starts[g], &t);
+        }
         append_group_json_close(&t);
       }
     });
@@ -215,8 +230,19 @@ void append_value_json(std::string_view payload, std::string_view delim, bool fi
   if (!first) out->append(", ");
   out->push_back('[');
   size_t at = 0;
+  const bool two = delim.size() == 2;
   for (;;) {
-    size_t next = payload.find(delim, at);
+    size_t next = std::string_view::npos;
+    if (two) {  // the usual "::": a byte loop beats find() on ~6-byte fields
+      for (size_t i = at; i + 1 < payload.size(); ++i) {
+        if (payload[i] == delim[0] && payload[i + 1] == delim[1]) {
+          next = i;
+          break;
+        }
+      }
+    } else {
+      next = payload.find(delim, at);
+    }
     append_python_json_string(payload.substr(at, next - at), out);
     if (next == std::string_view::npos) break;
     out->append(", ");
@@ -244,6 +270,7 @@ Result<KeyedGroupJobStats> run_keyed_group_job(const KeyedGroupJobOptions& o) {
   TextInput input(files);
   ByteBuffer buf;
   buf.reserve(static_cast<size_t>(std::min(run_limit, input.remaining_size_hint()) + (128 << 10)));
+  advise_huge_pages(buf.data(), buf.capacity());
   std::vector<InputSpan> spans;
   std::unique_ptr<SpillDir> spill_dir;
   std::vector<std::string> runs;
