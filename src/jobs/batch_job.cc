@@ -3,10 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
-#if __has_include("sql/sql_engine.h")
+#include "sql/result_format.h"
 #include "sql/sql_engine.h"
-#define EDDY_HAVE_SQL_ENGINE 1
-#endif
 
 namespace eddy::jobs {
 namespace {
@@ -54,16 +52,32 @@ Status run_transform(const BatchJobSpec& spec, const BatchTransformStage& stage,
 }
 
 Status run_sql(const BatchSqlStage& stage, BatchJobResult* result) {
-#ifdef EDDY_HAVE_SQL_ENGINE
-  (void)result;
-  (void)stage;
-  return unimplemented(stage.path + ": the sql step is not wired to the SQL engine yet");
-#else
-  (void)result;
-  return unimplemented(stage.path +
-                       ": the SQL engine (src/sql) is not part of this build yet; use eddy sql "
-                       "once it lands");
-#endif
+  auto t0 = std::chrono::steady_clock::now();
+  std::string fmt_name =
+      stage.format.empty() ? (stage.output.empty() ? "table" : "text") : stage.format;
+  auto format = sql::parse_output_format(fmt_name);
+  if (!format.is_ok()) return format.status().with_context(stage.path + ".format");
+  EDDY_ASSIGN_OR_RETURN(std::unique_ptr<sql::SqlEngine> engine, sql::SqlEngine::create());
+  for (size_t i = 0; i < stage.tables.size(); ++i) {
+    const BatchSqlTable& t = stage.tables[i];
+    Status s = engine->register_table(sql::TableSource{t.name, t.uri, t.format});
+    if (!s.is_ok())
+      return s.with_context(stage.path + ".tables[" + std::to_string(i) + "] (" + t.name + ")");
+  }
+  auto r = engine->query(stage.query);
+  if (!r.is_ok()) return r.status().with_context(stage.path + ".query");
+  if (stage.output.empty()) {
+    std::string text = sql::format_result(*r, *format);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+  } else {
+    Status s = sql::write_result_dir(*r, stage.output, *format, stage.overwrite);
+    if (!s.is_ok()) return s.with_context(stage.path + ".output");
+  }
+  result->summary += "sql: " + std::to_string(r->rows_json.size()) + " rows" +
+                     (stage.output.empty() ? "" : " -> " + stage.output) + " in " +
+                     seconds_since(t0) + "\n";
+  return Status::ok();
 }
 
 }  // namespace

@@ -41,11 +41,12 @@ Status parse_sql_step(Fields& f, const std::string& p, BatchSqlStage* sql) {
     BatchSqlTable table;
     EDDY_ASSIGN_OR_RETURN(table.name, t.str("name", ""));
     EDDY_ASSIGN_OR_RETURN(table.uri, t.str("uri", ""));
-    EDDY_ASSIGN_OR_RETURN(table.format, t.str("format", "json"));
+    EDDY_ASSIGN_OR_RETURN(table.format, t.str("format", "auto"));
     if (table.name.empty()) return invalid_argument(t.path("name") + ": missing");
     if (table.uri.empty()) return invalid_argument(t.path("uri") + ": missing");
-    if (table.format != "json" && table.format != "csv" && table.format != "text")
-      return invalid_argument(t.path("format") + ": expected json, csv or text, got '" +
+    if (table.format != "auto" && table.format != "json" && table.format != "csv" &&
+        table.format != "text")
+      return invalid_argument(t.path("format") + ": expected auto, json, csv or text, got '" +
                               table.format + "'");
     EDDY_RETURN_IF_ERROR(t.done());
     sql->tables.push_back(table);
@@ -53,7 +54,12 @@ Status parse_sql_step(Fields& f, const std::string& p, BatchSqlStage* sql) {
   EDDY_ASSIGN_OR_RETURN(sql->query, f.str("query", ""));
   if (sql->query.empty()) return invalid_argument(f.path("query") + ": missing");
   EDDY_ASSIGN_OR_RETURN(sql->output, f.str("output", ""));
-  EDDY_ASSIGN_OR_RETURN(sql->format, f.str("format", "json"));
+  EDDY_ASSIGN_OR_RETURN(sql->format, f.str("format", ""));
+  if (!sql->format.empty() && sql->format != "table" && sql->format != "json" &&
+      sql->format != "jsonl" && sql->format != "csv" && sql->format != "text")
+    return invalid_argument(f.path("format") + ": expected table, json, csv or text, got '" +
+                            sql->format + "'");
+  EDDY_ASSIGN_OR_RETURN(sql->overwrite, f.boolean("overwrite", false));
   return Status::ok();
 }
 

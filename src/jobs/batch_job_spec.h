@@ -28,7 +28,7 @@ struct BatchTransformStage {
 };
 
 struct BatchSqlTable {
-  std::string name, uri, format;  // format: json, csv or text
+  std::string name, uri, format;  // format: auto, json, csv or text
 };
 
 // sql: a query over tables (earlier outputs or any files), printed or written to a directory.
@@ -36,7 +36,8 @@ struct BatchSqlStage {
   std::vector<BatchSqlTable> tables;
   std::string query;
   std::string output;  // "" = print the result on stdout
-  std::string format = "json";
+  std::string format;  // table|json|csv|text; "" = text into output, table on stdout
+  bool overwrite = false;
   std::string path;  // "spec.steps[7].sql", for messages
 };
 
