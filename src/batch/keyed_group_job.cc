@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <future>
 #include <queue>
 
 #include "batch/python_json.h"
@@ -87,13 +88,25 @@ Status emit_in_memory(const ByteBuffer& buf, const GroupedRun& run, const KeyedG
   size_t j = 0;
   uint64_t before = 0;
   const size_t threads = static_cast<size_t>(pool.threads());
-  std::vector<std::string> texts(threads);
+  // Two sets of texts: the pool formats one batch while a writer thread writes the previous
+  // one (writing is a kernel copy of the whole output; it would otherwise idle the pool).
+  std::vector<std::string> texts[2] = {std::vector<std::string>(threads),
+                                       std::vector<std::string>(threads)};
+  size_t filled[2] = {0, 0};
+  int cur = 0;
+  std::future<Status> pending;
+  auto wait_pending = [&]() -> Status { return pending.valid() ? pending.get() : Status::ok(); };
   struct Slice {
     size_t begin, end;
   };
+  size_t open_part = SIZE_MAX;
   while (j < groups) {
     const size_t part = plan.part_of(before);
-    EDDY_RETURN_IF_ERROR(cursor.move_to(part));
+    if (part != open_part) {
+      EDDY_RETURN_IF_ERROR(wait_pending());
+      EDDY_RETURN_IF_ERROR(cursor.move_to(part));
+      open_part = part;
+    }
     // Up to `threads` slices of whole groups, none crossing into the next part.
     std::vector<Slice> slices;
     while (slices.size() < threads && j < groups && plan.part_of(before) == part) {
@@ -108,8 +121,9 @@ Status emit_in_memory(const ByteBuffer& buf, const GroupedRun& run, const KeyedG
       s.end = j;
       slices.push_back(s);
     }
+    std::vector<std::string>& set = texts[cur];
     pool.run(slices.size(), [&](size_t i) {
-      std::string& t = texts[i];
+      std::string& t = set[i];
       t.clear();
       for (size_t k = slices[i].begin; k < slices[i].end; ++k) {
         size_t g = group_at(k);
@@ -123,8 +137,15 @@ Status emit_in_memory(const ByteBuffer& buf, const GroupedRun& run, const KeyedG
         append_group_json_close(&t);
       }
     });
-    for (size_t i = 0; i < slices.size(); ++i) EDDY_RETURN_IF_ERROR(out->write(texts[i]));
+    filled[cur] = slices.size();
+    EDDY_RETURN_IF_ERROR(wait_pending());
+    pending = std::async(std::launch::async, [out, &set, n = filled[cur]]() -> Status {
+      for (size_t i = 0; i < n; ++i) EDDY_RETURN_IF_ERROR(out->write(set[i]));
+      return Status::ok();
+    });
+    cur ^= 1;
   }
+  EDDY_RETURN_IF_ERROR(wait_pending());
   return cursor.finish();
 }
 
