@@ -6,27 +6,10 @@
 #include <memory>
 
 #include "storage/object_store.h"
+#include "common/utf8.h"
 
 namespace eddy::sql {
 namespace {
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 uint32_t hex4(std::string_view s, size_t at) {
   uint32_t v = 0;
@@ -82,7 +65,7 @@ std::string decode_json_string(std::string_view s) {
             i += 6;
           }
         }
-        append_utf8(out, cp);
+        append_utf8(cp, &out);
         break;
       }
       default:

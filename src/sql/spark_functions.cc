@@ -10,27 +10,10 @@
 #include <string_view>
 
 #include "sql/explode_table.h"
+#include "common/utf8.h"
 
 namespace eddy::sql {
 namespace {
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // Decodes one UTF-8 sequence at s[i]; returns its length, or 0 if it is not valid UTF-8.
 size_t decode_utf8(std::string_view s, size_t i, uint32_t& cp) {
@@ -75,7 +58,7 @@ void case_map(sqlite3_context* ctx, int, sqlite3_value** argv) {
     }
     const wint_t m = kUpper ? towupper_l(static_cast<wint_t>(cp), loc)
                             : towlower_l(static_cast<wint_t>(cp), loc);
-    append_utf8(out, static_cast<uint32_t>(m));
+    append_utf8(static_cast<char32_t>(m), &out);
     i += n;
   }
   sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);

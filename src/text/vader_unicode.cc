@@ -1,5 +1,6 @@
 // Python str semantics on UTF-8 bytes; see vader_unicode.h.
 #include "text/vader_unicode.h"
+#include "common/utf8.h"
 
 #include <locale.h>
 #include <wctype.h>
@@ -60,24 +61,6 @@ char32_t decode_utf8(std::string_view s, size_t i, size_t* len) {
   return cp;
 }
 
-void append_utf8(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 bool is_python_space(char32_t cp) {
   // CPython's _PyUnicode_IsWhitespace: bidirectional types WS, B, S plus category Zs.
   switch (cp) {
@@ -134,7 +117,7 @@ void append_python_lower(std::string_view s, std::string& out) {
     if (cp == 0xFFFD || loc == static_cast<locale_t>(0)) {
       out.append(s.substr(i, len));  // keep invalid bytes as they were
     } else {
-      append_utf8(static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), loc)), out);
+      append_utf8(static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), loc)), &out);
     }
     i += len;
   }

@@ -23,9 +23,6 @@ namespace eddy::text::vader {
 // bytes, which decode to 0xFFFD).
 char32_t decode_utf8(std::string_view s, size_t i, size_t* len);
 
-// Appends the UTF-8 encoding of `cp` to `out`.
-void append_utf8(char32_t cp, std::string& out);
-
 // Python's str.isspace() for one code point (what str.split() and str.strip() split on).
 bool is_python_space(char32_t cp);
 
