@@ -134,6 +134,23 @@ Status StreamRuntime::run() {
   return s;
 }
 
+namespace {
+// Splits a block into lines and decodes each (runs on worker threads).
+void decode_block(RecordDecoder* decoder, const LineBlock& block, DecodedBlock* out) {
+  out->clear();
+  const char* base = block.data.data();
+  const char* p = base;
+  const char* end = p + block.data.size();
+  size_t padded = block.data.capacity();
+  while (p < end) {
+    const char* nl = static_cast<const char*>(memchr(p, '\n', end - p));
+    const char* le = nl ? nl : end;
+    decoder->decode(std::string_view(p, le - p), padded - (p - base), out);
+    p = le + 1;
+  }
+}
+}  // namespace
+
 Status StreamRuntime::run_inline() {
   LineBlock block;
   DecodedBlock decoded;
@@ -148,16 +165,7 @@ Status StreamRuntime::run_inline() {
       maybe_progress(false);
       continue;
     }
-    decoded.clear();
-    const char* p = block.data.data();
-    const char* end = p + block.data.size();
-    size_t cap_end = block.data.capacity();
-    while (p < end) {
-      const char* nl = static_cast<const char*>(memchr(p, '\n', end - p));
-      const char* le = nl ? nl : end;
-      decoder->decode(std::string_view(p, le - p), cap_end - (p - block.data.data()), &decoded);
-      p = le + 1;
-    }
+    decode_block(decoder.get(), block, &decoded);
     EDDY_RETURN_IF_ERROR(sequence(block, decoded));
   }
 }
@@ -193,17 +201,7 @@ Status StreamRuntime::run_parallel() {
         if (!s) return;
         s->state = Slot::kDecoding;
         l.unlock();
-        s->decoded.clear();
-        const char* p = s->block.data.data();
-        const char* end = p + s->block.data.size();
-        size_t cap_end = s->block.data.capacity();
-        while (p < end) {
-          const char* nl = static_cast<const char*>(memchr(p, '\n', end - p));
-          const char* le = nl ? nl : end;
-          decoder->decode(std::string_view(p, le - p), cap_end - (p - s->block.data.data()),
-                          &s->decoded);
-          p = le + 1;
-        }
+        decode_block(decoder.get(), s->block, &s->decoded);
         l.lock();
         s->state = Slot::kDecoded;
         done_cv.notify_all();
