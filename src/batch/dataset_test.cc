@@ -50,7 +50,9 @@ TEST_F(DatasetTest, GroupByKeyKeepsInputOrderAndSortIsStable) {
   auto all = s.collect();
   for (size_t i = 1; i < all.size(); ++i) {
     ASSERT_LE(all[i - 1].first, all[i].first);
-    if (all[i - 1].first == all[i].first) ASSERT_LT(all[i - 1].second, all[i].second);
+    if (all[i - 1].first == all[i].first) {
+      ASSERT_LT(all[i - 1].second, all[i].second);
+    }
   }
   EXPECT_EQ(s.take(2).size(), 2u);
   EXPECT_EQ(d.coalesce(1).num_partitions(), 1u);
