@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "common/time_format.h"
 #include "connectors/tweet_vocabulary.h"
+#include "common/json_string.h"
 
 namespace eddy::connectors {
 namespace {
@@ -251,48 +252,6 @@ void append_uint(std::string* out, uint64_t v) {
   out->append(buf, p);
 }
 
-// Appends s as a JSON string: quotes, backslashes and control characters escaped; other bytes
-// (valid UTF-8 by construction) copied as they are.
-void append_json_string(std::string* out, std::string_view s) {
-  out->push_back('"');
-  size_t run = 0;  // start of the pending unescaped run
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      default: {
-        static constexpr char kHex[] = "0123456789abcdef";
-        char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-        out->append(u, 6);
-      }
-    }
-  }
-  out->append(s.data() + run, s.size() - run);
-  out->push_back('"');
-}
 
 void append_id_pair(std::string* out, uint64_t id) {  // "id":N,"id_str":"N"
   out->append("\"id\":");
@@ -788,7 +747,7 @@ struct TweetGenerator::State {
     out->append("\",");
     append_id_pair(out, id);
     out->append(",\"text\":");
-    append_json_string(out, text.text);
+    append_json_string(text.text, out);
     if (reply_to) {
       out->append(",\"in_reply_to_user_id_str\":\"");
       append_uint(out, reply_to->id);
@@ -799,7 +758,7 @@ struct TweetGenerator::State {
     out->append(",\"user\":{");
     append_id_pair(out, author.id);
     out->append(",\"name\":");
-    append_json_string(out, author.name);
+    append_json_string(author.name, out);
     out->append(",\"screen_name\":\"");
     out->append(author.screen());
     out->append("\",\"followers_count\":");
@@ -810,7 +769,7 @@ struct TweetGenerator::State {
       const HashtagEntity& h = text.hashtags[i];
       if (i) out->push_back(',');
       out->append("{\"text\":");
-      append_json_string(out, h.tag);
+      append_json_string(h.tag, out);
       out->push_back(',');
       append_indices(out, h.start, h.end);
       out->push_back('}');
@@ -822,9 +781,9 @@ struct TweetGenerator::State {
       out->append("{\"url\":\"");
       out->append(u.url());
       out->append("\",\"expanded_url\":");
-      append_json_string(out, u.link->expanded);
+      append_json_string(u.link->expanded, out);
       out->append(",\"display_url\":");
-      append_json_string(out, u.link->display);
+      append_json_string(u.link->display, out);
       out->push_back(',');
       append_indices(out, u.start, u.end);
       out->push_back('}');
@@ -836,7 +795,7 @@ struct TweetGenerator::State {
       out->append("{\"screen_name\":\"");
       out->append(m.user.screen());
       out->append("\",\"name\":");
-      append_json_string(out, m.user.name);
+      append_json_string(m.user.name, out);
       out->push_back(',');
       append_id_pair(out, m.user.id);
       out->push_back(',');
@@ -860,7 +819,7 @@ struct TweetGenerator::State {
     out->append("{\"data\":{\"id\":\"");
     append_uint(out, id);
     out->append("\",\"text\":");
-    append_json_string(out, text.text);
+    append_json_string(text.text, out);
     out->append(",\"created_at\":\"");
     out->append(created_at);
     char frac[6] = {'.', '0', '0', '0', 'Z', '"'};
@@ -894,7 +853,7 @@ struct TweetGenerator::State {
           out->push_back('{');
           append_start_end(out, text.hashtags[i].start, text.hashtags[i].end);
           out->append(",\"tag\":");
-          append_json_string(out, text.hashtags[i].tag);
+          append_json_string(text.hashtags[i].tag, out);
           out->push_back('}');
         }
         out->push_back(']');
@@ -924,9 +883,9 @@ struct TweetGenerator::State {
           out->append(",\"url\":\"");
           out->append(u.url());
           out->append("\",\"expanded_url\":");
-          append_json_string(out, u.link->expanded);
+          append_json_string(u.link->expanded, out);
           out->append(",\"display_url\":");
-          append_json_string(out, u.link->display);
+          append_json_string(u.link->display, out);
           out->push_back('}');
         }
         out->push_back(']');

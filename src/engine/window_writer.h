@@ -26,7 +26,4 @@ class WindowWriter {
   std::string line_;
 };
 
-// Appends `s` as a JSON string literal (with quotes) to *out.
-void append_json_string(std::string_view s, std::string* out);
-
 }  // namespace eddy::engine

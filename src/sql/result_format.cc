@@ -7,6 +7,7 @@
 
 #include "storage/object_store.h"
 #include "common/utf8.h"
+#include "common/json_string.h"
 
 namespace eddy::sql {
 namespace {
@@ -73,39 +74,6 @@ std::string decode_json_string(std::string_view s) {
     }
   }
   return out;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[(c >> 4) & 0xF]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
 }
 
 // Display width in code points (UTF-8 continuation bytes do not count).
@@ -190,7 +158,7 @@ std::string format_result(const QueryResult& r, OutputFormat f) {
         out.push_back('{');
         for (size_t c = 0; c < r.columns.size(); ++c) {
           if (c > 0) out.push_back(',');
-          append_json_string(out, r.columns[c]);
+          append_json_string(r.columns[c], &out);
           out.push_back(':');
           out += row[c];
         }

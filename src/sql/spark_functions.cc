@@ -11,6 +11,7 @@
 
 #include "sql/explode_table.h"
 #include "common/utf8.h"
+#include "common/json_string.h"
 
 namespace eddy::sql {
 namespace {
@@ -89,24 +90,6 @@ void size_fn(sqlite3_context* ctx, int, sqlite3_value** argv) {
   return sqlite3_result_int64(ctx, doc.get_object().value().size());
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      static const char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out.push_back(kHex[(c >> 4) & 0xF]);
-      out.push_back(kHex[c & 0xF]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-}
-
 void array_fn(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   std::string out = "[";
   for (int i = 0; i < argc; ++i) {
@@ -131,7 +114,7 @@ void array_fn(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
         if (sqlite3_value_subtype(v) == kJsonSubtype) {
           out += s;
         } else {
-          append_json_string(out, s);
+          append_json_string(s, &out);
         }
       }
     }

@@ -9,6 +9,7 @@
 
 #include "sql/spark_dialect.h"
 #include "sql/spark_functions.h"
+#include "common/json_string.h"
 
 namespace eddy::sql {
 namespace {
@@ -17,39 +18,6 @@ std::string ascii_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[(c >> 4) & 0xF]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
 }
 
 // "line 2, column 7" of byte offset `off` in `sql`, with the text there.
@@ -180,7 +148,7 @@ Result<QueryResult> SqlEngine::query(const std::string& sql) {
             if (json && !s.empty() && (s.front() == '[' || s.front() == '{')) {
               cell = s;
             } else {
-              append_json_string(cell, s);
+              append_json_string(s, &cell);
             }
           }
         }
