@@ -208,15 +208,7 @@ Status parse_spec(YAML::Node root, const std::map<std::string, std::string>& set
 
 Result<BatchJobSpec> parse_batch_job(const std::string& yaml_text, const std::string& origin,
                                      const std::map<std::string, std::string>& sets) {
-  BatchJobSpec spec;
-  try {
-    YAML::Node root = YAML::Load(yaml_text);
-    Status s = parse_spec(root, sets, &spec);
-    if (!s.is_ok()) return s.with_context(origin);
-  } catch (const YAML::Exception& e) {
-    return invalid_argument(origin + ": not valid YAML: " + e.what());
-  }
-  return spec;
+  return parse_manifest<BatchJobSpec>(yaml_text, origin, sets, parse_spec);
 }
 
 Result<BatchJobSpec> load_batch_job(const std::string& path,

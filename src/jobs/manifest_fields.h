@@ -32,6 +32,22 @@ Result<YAML::Node> resolve_parameters(YAML::Node spec,
 // The whole text of a manifest file (kNotFound naming the path if it cannot be read).
 Result<std::string> read_manifest_file(const std::string& path);
 
+// Parses manifest text with `parse(root, sets, &spec)` (a Status-returning function of the
+// kind's own), prefixing every error with `origin` and turning YAML exceptions into errors.
+template <typename Spec, typename ParseFn>
+Result<Spec> parse_manifest(const std::string& yaml_text, const std::string& origin,
+                            const std::map<std::string, std::string>& sets, ParseFn parse) {
+  Spec spec;
+  try {
+    YAML::Node root = YAML::Load(yaml_text);
+    Status s = parse(root, sets, &spec);
+    if (!s.is_ok()) return s.with_context(origin);
+  } catch (const YAML::Exception& e) {
+    return invalid_argument(origin + ": not valid YAML: " + e.what());
+  }
+  return spec;
+}
+
 // The `kind` of a manifest ("StreamJob", "BatchJob", ...), for dispatch before full parsing.
 Result<std::string> manifest_kind(const std::string& yaml_text, const std::string& origin);
 

@@ -171,15 +171,7 @@ Result<double> parse_replay_speed(const std::string& text) {
 
 Result<StreamJobSpec> parse_stream_job(const std::string& yaml_text, const std::string& origin,
                                        const std::map<std::string, std::string>& sets) {
-  StreamJobSpec spec;
-  try {
-    YAML::Node root = YAML::Load(yaml_text);
-    Status s = parse_spec(root, sets, &spec);
-    if (!s.is_ok()) return s.with_context(origin);
-  } catch (const YAML::Exception& e) {
-    return invalid_argument(origin + ": not valid YAML: " + e.what());
-  }
-  return spec;
+  return parse_manifest<StreamJobSpec>(yaml_text, origin, sets, parse_spec);
 }
 
 Result<StreamJobSpec> load_stream_job(const std::string& path,
