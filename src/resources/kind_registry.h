@@ -1,10 +1,10 @@
 // The kinds `eddy serve` knows, and for each: its names (kubectl-style plural and short names),
 // how its spec is validated and defaulted, and the table columns `eddy get` prints. Adding a kind
-// = one resources/<kind>_kind.cc that registers a KindInfo (see cluster_kind.cc) plus, if it has
-// behaviour, a controller (controllers/).
+// = one resources/<kind>_kind.cc that registers a KindInfo (see cluster_kind.cc) and one line in
+// register_builtin_kinds() (kind_registry.cc), plus, if it has behaviour, a controller.
 //
-// Thread-safety: the registry is filled by static initializers before main() and read-only
-// afterwards.
+// Thread-safety: the built-in kinds are registered once (std::call_once) on first lookup;
+// register_kind() for other kinds must happen before the server starts.
 #pragma once
 
 #include <functional>
