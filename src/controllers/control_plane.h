@@ -108,6 +108,31 @@ class ControlPlane {
 
  private:
   struct Impl;
+  friend struct Impl;
+  // control_plane.cc
+  void publish(const std::string& type, const resources::Resource& r);
+  // Writes r's status (and spec/labels) unconditionally and publishes MODIFIED.
+  Result<resources::Resource> save(const resources::Resource& r);
+  void wake();
+  void reconcile_loop();
+  Status restore_from_store();
+  // cluster_controller.cc (callers hold impl_->mu)
+  void reconcile_clusters();
+  void reconcile_cluster(resources::Resource c);
+  Status launch_worker(resources::Resource& c, int index);
+  void stop_cluster_workers(resources::Resource& c);
+  void refresh_cluster_state(const std::string& cluster);
+  Result<resources::Resource> ensure_cluster(const std::string& name);
+  // task_dispatch.cc (callers hold impl_->mu)
+  std::string cluster_for(const resources::Resource& task);
+  void enqueue(const resources::Resource& task);
+  Result<nlohmann::json> build_task(const resources::Resource& task, int64_t attempt);
+  void complete_task(const std::string& kind, const std::string& name, const nlohmann::json& done);
+  void retry_or_fail(const std::string& kind, const std::string& name, const std::string& why,
+                     bool allow_retry = true);
+  void refresh_session_state(const std::string& session);
+  Result<resources::Resource> run_sql_command(resources::Resource stmt);
+
   std::unique_ptr<store::ResourceStore> store_;
   std::unique_ptr<cluster::WorkerBackend> backend_;
   ControlPlaneOptions options_;

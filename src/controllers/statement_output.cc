@@ -1,0 +1,117 @@
+#include "controllers/statement_output.h"
+
+#include <regex>
+#include <sstream>
+
+namespace eddy::controllers {
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+std::string spark_type(const nlohmann::ordered_json& v) {
+  if (v.is_number_integer()) return "long";
+  if (v.is_number()) return "double";
+  if (v.is_boolean()) return "boolean";
+  if (v.is_array()) return "array";
+  if (v.is_object()) return "map";
+  return "string";
+}
+
+}  // namespace
+
+std::optional<ViewDefinition> parse_view_definition(const std::string& code) {
+  static const std::regex re(
+      R"(^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:GLOBAL\s+)?TEMP(?:ORARY)?\s+VIEW\s+`?([A-Za-z_][A-Za-z0-9_]*)`?\s+USING\s+([A-Za-z]+)\s+OPTIONS\s*\(\s*path\s*(?:=\s*)?['"]([^'"]+)['"]\s*\)\s*;?\s*$)",
+      std::regex::icase);
+  std::smatch m;
+  if (!std::regex_match(code, m, re)) return std::nullopt;
+  std::string fmt = m[2].str();
+  for (char& c : fmt) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (fmt != "json" && fmt != "csv" && fmt != "text") fmt = "auto";
+  return ViewDefinition{m[1].str(), m[3].str(), fmt};
+}
+
+std::optional<InsertDirectory> parse_insert_directory(const std::string& code) {
+  static const std::regex re(
+      R"(^\s*INSERT\s+OVERWRITE\s+DIRECTORY\s+['"]([^'"]+)['"]\s+(?:USING\s+json\s+)?([\s\S]+)$)",
+      std::regex::icase);
+  std::smatch m;
+  if (!std::regex_match(code, m, re)) return std::nullopt;
+  return InsertDirectory{m[1].str(), m[2].str()};
+}
+
+nlohmann::json statement_output(const resources::Resource& stmt, const nlohmann::json& done) {
+  int64_t count = stmt.spec.value("id", int64_t{0});
+  int exit_code = done.value("exitCode", -1);
+  std::string out = done.value("stdout", "");
+  if (exit_code != 0) {
+    nlohmann::json tb = nlohmann::json::array();
+    std::string evalue;
+    if (done.contains("stderrTail") && done["stderrTail"].is_array())
+      for (const auto& l : done["stderrTail"])
+        if (l.is_string()) {
+          tb.push_back(l.get<std::string>());
+          if (l.get<std::string>().find("error") != std::string::npos) evalue = l.get<std::string>();
+        }
+    if (evalue.empty() && !tb.empty()) evalue = tb.back().get<std::string>();
+    std::string ename = exit_code == 3 ? "InvalidInput"
+                        : exit_code == 4 ? "NotFound"
+                        : exit_code < 0 ? "Cancelled"
+                                        : "JobFailed";
+    return {{"status", "error"}, {"execution_count", count}, {"ename", ename},
+            {"evalue", evalue.empty() ? "exit code " + std::to_string(exit_code) : evalue},
+            {"traceback", tb}};
+  }
+  std::vector<std::string> lines = lines_of(out);
+  if (stmt.spec.value("kind", "") == "sql") {
+    // Livy's SQL interpreter answers {"schema": {struct}, "data": [[row], ...]}.
+    nlohmann::ordered_json fields = nlohmann::ordered_json::array();
+    nlohmann::ordered_json data = nlohmann::ordered_json::array();
+    for (const auto& l : lines) {
+      auto row = nlohmann::ordered_json::parse(l, nullptr, false);
+      if (!row.is_object()) continue;
+      if (fields.empty())
+        for (const auto& [k, v] : row.items())
+          fields.push_back({{"name", k}, {"type", spark_type(v)}, {"nullable", true},
+                            {"metadata", nlohmann::ordered_json::object()}});
+      nlohmann::ordered_json cells = nlohmann::ordered_json::array();
+      for (const auto& [k, v] : row.items()) cells.push_back(v);
+      data.push_back(cells);
+    }
+    nlohmann::ordered_json result = {
+        {"schema", {{"type", "struct"}, {"fields", fields}}}, {"data", data}};
+    return {{"status", "ok"},
+            {"execution_count", count},
+            {"data", {{"application/json", nlohmann::json::parse(result.dump())}}}};
+  }
+  nlohmann::json records = nlohmann::json::array();
+  bool all_json = !lines.empty();
+  for (const auto& l : lines) {
+    auto v = nlohmann::json::parse(l, nullptr, false);
+    if (v.is_discarded()) {
+      all_json = false;
+      break;
+    }
+    records.push_back(v);
+  }
+  nlohmann::json app = {{"exitCode", 0}, {"stdout", lines}};
+  if (all_json) app["records"] = records;
+  std::string summary;
+  if (done.contains("stderrTail") && done["stderrTail"].is_array())
+    for (const auto& l : done["stderrTail"])
+      if (l.is_string() && l.get<std::string>().find("done:") != std::string::npos)
+        summary = l.get<std::string>();
+  app["summary"] = summary;
+  return {{"status", "ok"},
+          {"execution_count", count},
+          {"data", {{"text/plain", out.empty() ? summary : out}, {"application/json", app}}}};
+}
+
+}  // namespace eddy::controllers
