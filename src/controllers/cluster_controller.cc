@@ -122,19 +122,16 @@ void ControlPlane::reconcile_clusters() {
       retry_or_fail(w.task.kind, w.task.name, why);
     }
   }
-  // 2. Every cluster.
+  // 2. Sessions waiting for their cluster (which may have to be created first).
+  for (const Resource& s : store_->list("Session").value_or({}))
+    if (s.status.value("state", "") == "starting") (void)ensure_cluster(cluster_for(s));
+  // 3. Every cluster; sessions follow their cluster's state changes.
   auto clusters = store_->list("Cluster");
   if (!clusters.is_ok()) {
     log_line(LogLevel::kWarn, "reconcile: " + clusters.status().message());
     return;
   }
   for (Resource& c : *clusters) reconcile_cluster(c);
-  // 3. Sessions waiting for their cluster.
-  for (const Resource& s : store_->list("Session").value_or({}))
-    if (s.status.value("state", "") == "starting") {
-      (void)ensure_cluster(cluster_for(s));
-      refresh_session_state(s.name);
-    }
 }
 
 void ControlPlane::reconcile_cluster(Resource c) {

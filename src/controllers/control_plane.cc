@@ -50,8 +50,13 @@ ControlPlane::~ControlPlane() { stop(); }
 
 Status ControlPlane::start() {
   EDDY_RETURN_IF_ERROR(restore_from_store());
-  impl_->reconciler = std::thread([this] { reconcile_loop(); });
+  if (options_.background_reconcile) impl_->reconciler = std::thread([this] { reconcile_loop(); });
   return Status::ok();
+}
+
+void ControlPlane::reconcile_now() {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  reconcile_clusters();
 }
 
 void ControlPlane::stop() {

@@ -40,6 +40,7 @@ struct ControlPlaneOptions {
   int missed_heartbeats = 5;    // a worker silent this many intervals is dead
   Micros reconcile_interval = 200'000;
   std::string default_cluster = "default";  // created on demand when work names no cluster
+  bool background_reconcile = true;  // false in tests: they call reconcile_now() instead
 };
 
 // One change, as watch streams it (Kubernetes' watch event shape).
@@ -63,6 +64,9 @@ class ControlPlane {
   // use shutdown_workers() to stop them too.
   void stop();
   void shutdown_workers();
+
+  // Runs one reconcile pass now (tests with a ManualClock; the background loop does the same).
+  void reconcile_now();
 
   store::ResourceStore& store() { return *store_; }
   const ControlPlaneOptions& options() const { return options_; }

@@ -143,6 +143,16 @@ void ControlPlane::complete_task(const std::string& kind, const std::string& nam
   t.status["completed"] = to_ms(now);
   std::string result;
   if (kind == "Batch") {
+    // Livy's batch log is the driver's output: the job's stdout joins the streamed stderr.
+    std::vector<std::string> out_lines;
+    std::string out = done.value("stdout", "");
+    for (size_t b = 0; b < out.size();) {
+      size_t e = out.find('\n', b);
+      if (e == std::string::npos) e = out.size();
+      out_lines.push_back(out.substr(b, e - b));
+      b = e + 1;
+    }
+    if (!out_lines.empty()) (void)store_->append_log(kind, name, out_lines);
     result = cancelled ? "killed" : exit_code == 0 ? "success" : "dead";
     t.status["state"] = result;
   } else {

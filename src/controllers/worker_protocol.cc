@@ -13,6 +13,7 @@ using resources::Resource;
 namespace {
 
 Result<std::string> body_string(const nlohmann::json& body, const std::string& key) {
+  if (!body.is_object()) return invalid_argument("body: expected a JSON object");
   auto it = body.find(key);
   if (it == body.end() || !it->is_string() || it->get<std::string>().empty())
     return invalid_argument(key + ": required string");
@@ -40,6 +41,7 @@ Result<nlohmann::json> ControlPlane::worker_register(const nlohmann::json& body)
 
 Result<nlohmann::json> ControlPlane::worker_heartbeat(const std::string& worker,
                                                       const nlohmann::json& body) {
+  if (!body.is_object()) return invalid_argument("body: expected a JSON object");
   std::lock_guard<std::mutex> l(impl_->mu);
   auto it = impl_->workers.find(worker);
   if (it == impl_->workers.end() || it->second.state == "dead" || it->second.state == "stopped")
@@ -62,6 +64,7 @@ Result<nlohmann::json> ControlPlane::worker_heartbeat(const std::string& worker,
 
 Result<nlohmann::json> ControlPlane::worker_lease(const std::string& worker,
                                                   const nlohmann::json& body) {
+  if (!body.is_object()) return invalid_argument("body: expected a JSON object");
   int64_t wait_ms = std::clamp<int64_t>(body.value("waitMs", int64_t{20000}), 0, 30000);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
   std::unique_lock<std::mutex> l(impl_->mu);

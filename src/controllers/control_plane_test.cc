@@ -1,0 +1,281 @@
+// ControlPlane with a fake worker backend and a manual clock: the test plays the workers through
+// the worker protocol calls, so cluster states, idle timeout, dead-worker replacement, retries,
+// sessions and restart recovery are checked without processes or sleeping. The real processes
+// are exercised by the server tests and tests/e2e/cases/serve-article-flow.
+#include "controllers/control_plane.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+namespace eddy::controllers {
+namespace {
+
+using resources::Resource;
+
+class FakeBackend : public cluster::WorkerBackend {
+ public:
+  struct Shared {
+    std::vector<std::string> launched;
+    std::vector<int64_t> stopped;
+    std::set<int64_t> dead;
+    int64_t next_pid = 1000;
+  };
+  explicit FakeBackend(Shared* s) : s_(s) {}
+  std::string name() const override { return "local"; }
+  Result<cluster::WorkerHandle> launch(const cluster::WorkerLaunch& l) override {
+    s_->launched.push_back(l.worker);
+    return cluster::WorkerHandle{"local", s_->next_pid++};
+  }
+  Status stop(const cluster::WorkerHandle& h, int) override {
+    s_->stopped.push_back(h.pid);
+    s_->dead.insert(h.pid);
+    return Status::ok();
+  }
+  bool alive(const cluster::WorkerHandle& h) override { return !s_->dead.count(h.pid); }
+
+ private:
+  Shared* s_;
+};
+
+class ControlPlaneTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("eddy_cp_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    open();
+  }
+  void TearDown() override {
+    cp_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void open() {
+    cp_.reset();
+    auto store = store::open_store("", dir_.string());
+    ASSERT_TRUE(store.is_ok()) << store.status().message();
+    ControlPlaneOptions o;
+    o.server_url = "http://127.0.0.1:1";
+    o.data_dir = dir_.string();
+    o.background_reconcile = false;
+    cp_ = std::make_unique<ControlPlane>(std::move(*store), std::make_unique<FakeBackend>(&shared_),
+                                         o, &clock_);
+    ASSERT_TRUE(cp_->start().is_ok());
+  }
+  Resource make(const std::string& kind, const std::string& name, nlohmann::json spec) {
+    Resource r;
+    r.kind = kind;
+    r.name = name;
+    r.spec = std::move(spec);
+    auto c = cp_->create(r);
+    EXPECT_TRUE(c.is_ok()) << c.status().message();
+    return c.is_ok() ? *c : r;
+  }
+  std::string state(const std::string& kind, const std::string& name) {
+    auto r = cp_->get(kind, name);
+    return r.is_ok() ? r->status.value("state", "") : "(" + r.status().message() + ")";
+  }
+  void register_worker(const std::string& cluster, const std::string& worker) {
+    auto r = cp_->worker_register({{"cluster", cluster}, {"worker", worker}});
+    ASSERT_TRUE(r.is_ok()) << r.status().message();
+  }
+  nlohmann::json lease(const std::string& cluster, const std::string& worker) {
+    auto r = cp_->worker_lease(worker, {{"cluster", cluster}, {"waitMs", 0}});
+    EXPECT_TRUE(r.is_ok()) << r.status().message();
+    return r.is_ok() ? (*r)["task"] : nullptr;
+  }
+  // A cluster of two registered workers, WAITING.
+  void ready_cluster(const std::string& name, nlohmann::json spec = {{"workers", 2}}) {
+    make("Cluster", name, spec);
+    cp_->reconcile_now();
+    register_worker(name, name + "-w0");
+    register_worker(name, name + "-w1");
+  }
+
+  std::filesystem::path dir_;
+  ManualClock clock_{1'700'000'000'000'000};
+  FakeBackend::Shared shared_;
+  std::unique_ptr<ControlPlane> cp_;
+};
+
+TEST_F(ControlPlaneTest, ClusterWalksEmrStatesAsWorkersRegister) {
+  make("Cluster", "emr", {{"workers", 2}});
+  EXPECT_EQ(state("Cluster", "emr"), "STARTING");
+  cp_->reconcile_now();
+  EXPECT_EQ(shared_.launched, (std::vector<std::string>{"emr-w0", "emr-w1"}));
+  register_worker("emr", "emr-w0");
+  EXPECT_EQ(state("Cluster", "emr"), "BOOTSTRAPPING");
+  clock_.advance(50'000);
+  register_worker("emr", "emr-w1");
+  auto c = cp_->get("Cluster", "emr");
+  EXPECT_EQ(c->status["state"], "WAITING");
+  EXPECT_EQ(c->status["readyWorkers"], 2);
+  EXPECT_EQ(c->status["timeline"]["readyDateTime"].get<int64_t>() -
+                c->status["timeline"]["creationDateTime"].get<int64_t>(),
+            50);
+  // A stranger cannot register.
+  auto bad = cp_->worker_register({{"cluster", "emr"}, {"worker", "emr-w9"}});
+  EXPECT_EQ(bad.status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(ControlPlaneTest, BatchRunsOnAWorkerAndIsAccounted) {
+  ready_cluster("emr");
+  Resource b = make("Batch", "", {{"file", "s3://b/spark-examples.jar"},
+                                  {"className", "org.apache.spark.examples.SparkPi"},
+                                  {"args", {"4"}},
+                                  {"conf", {{"eddy.cluster", "emr"}}}});
+  EXPECT_EQ(b.name, "batch-0");
+  EXPECT_EQ(b.status["state"], "starting");
+  nlohmann::json task = lease("emr", "emr-w0");
+  ASSERT_TRUE(task.is_object());
+  EXPECT_EQ(task["argv"], nlohmann::json({"run", "builtin:pi", "4"}));
+  EXPECT_EQ(state("Batch", "batch-0"), "running");
+  EXPECT_EQ(state("Cluster", "emr"), "RUNNING");
+  EXPECT_TRUE(lease("emr", "emr-w1").is_null());  // nothing else queued
+  ASSERT_TRUE(cp_->worker_log("emr-w0", {{"kind", "Batch"}, {"name", "batch-0"},
+                                         {"lines", {"starting pi"}}})
+                  .is_ok());
+  ASSERT_TRUE(cp_->worker_done("emr-w0", {{"kind", "Batch"}, {"name", "batch-0"}, {"attempt", 1},
+                                          {"exitCode", 0}, {"stdout", "Pi is roughly 3.14\n"},
+                                          {"cpuSeconds", 1.5}, {"peakRssBytes", 4096},
+                                          {"wallSeconds", 0.8}})
+                  .is_ok());
+  auto done = cp_->get("Batch", "batch-0");
+  EXPECT_EQ(done->status["state"], "success");
+  EXPECT_EQ(done->status["accounting"]["cpuSeconds"], 1.5);
+  auto log = cp_->store().read_log("Batch", "batch-0", 0, -1);
+  EXPECT_EQ(log->lines, (std::vector<std::string>{"starting pi", "Pi is roughly 3.14"}));
+  auto c = cp_->get("Cluster", "emr");
+  EXPECT_EQ(c->status["state"], "WAITING");
+  EXPECT_EQ(c->status["accounting"]["cpuSeconds"], 1.5);
+  EXPECT_EQ(c->status["accounting"]["tasks"], 1);
+}
+
+TEST_F(ControlPlaneTest, DeadWorkerIsReplacedAndItsTaskRetriedThenFailed) {
+  ready_cluster("emr");
+  make("Batch", "job", {{"file", "builtin:pi"}, {"cluster", "emr"}});
+  ASSERT_TRUE(lease("emr", "emr-w0").is_object());
+  // w0 goes silent; w1 keeps heartbeating.
+  clock_.advance(6'000'000);
+  ASSERT_TRUE(cp_->worker_heartbeat("emr-w1", {{"task", nullptr}}).is_ok());
+  cp_->reconcile_now();
+  EXPECT_EQ(state("Batch", "job"), "starting");  // attempt 1 of 2 lost: queued again
+  EXPECT_EQ(shared_.launched.back(), "emr-w2");  // the replacement
+  auto again = lease("emr", "emr-w1");
+  ASSERT_TRUE(again.is_object());
+  EXPECT_EQ(again["attempt"], 2);
+  // The dead worker's late report is ignored; it is told to stop.
+  ASSERT_TRUE(cp_->worker_done("emr-w0", {{"kind", "Batch"}, {"name", "job"}, {"attempt", 1},
+                                          {"exitCode", 0}})
+                  .is_ok());
+  EXPECT_EQ(state("Batch", "job"), "running");
+  EXPECT_EQ((*cp_->worker_heartbeat("emr-w0", nlohmann::json::object()))["action"], "stop");
+  // The second worker dies too: no attempts left.
+  shared_.dead.insert(1001);  // emr-w1's process is gone
+  cp_->reconcile_now();
+  EXPECT_EQ(state("Batch", "job"), "dead");
+  auto log = cp_->store().read_log("Batch", "job", 0, -1);
+  ASSERT_EQ(log->lines.size(), 2u);
+  EXPECT_NE(log->lines[1].find("emr-w1 exited"), std::string::npos);
+}
+
+TEST_F(ControlPlaneTest, IdleClusterTerminatesAndRestartsWhenWorkArrives) {
+  ready_cluster("emr", {{"workers", 2}, {"idleTimeout", "1m"}});
+  clock_.advance(59'000'000);
+  for (auto w : {"emr-w0", "emr-w1"}) (void)cp_->worker_heartbeat(w, nlohmann::json::object());
+  cp_->reconcile_now();
+  EXPECT_EQ(state("Cluster", "emr"), "WAITING");
+  clock_.advance(2'000'000);
+  for (auto w : {"emr-w0", "emr-w1"}) (void)cp_->worker_heartbeat(w, nlohmann::json::object());
+  cp_->reconcile_now();
+  auto c = cp_->get("Cluster", "emr");
+  EXPECT_EQ(c->status["state"], "TERMINATED");
+  EXPECT_EQ(c->status["stateChangeReason"]["code"], "ALL_STEPS_COMPLETED");
+  EXPECT_TRUE(c->status["timeline"].contains("endDateTime"));
+  EXPECT_EQ(shared_.stopped.size(), 2u);
+  make("Batch", "late", {{"file", "builtin:pi"}, {"cluster", "emr"}});
+  EXPECT_EQ(state("Cluster", "emr"), "STARTING");
+  cp_->reconcile_now();
+  EXPECT_EQ(shared_.launched.back(), "emr-w3");  // names are never reused
+}
+
+TEST_F(ControlPlaneTest, SessionsRunStatementsInOrderOnTheDefaultCluster) {
+  Resource s = make("Session", "", {{"kind", "sql"}});
+  EXPECT_EQ(s.status["state"], "starting");
+  cp_->reconcile_now();  // creates the default cluster on demand and launches its workers
+  EXPECT_EQ(state("Cluster", "default"), "STARTING");
+  register_worker("default", "default-w0");
+  register_worker("default", "default-w1");
+  cp_->reconcile_now();
+  EXPECT_EQ(state("Session", s.name), "idle");
+  auto view = cp_->add_statement(
+      s.name, "CREATE TEMPORARY VIEW tbn USING json OPTIONS (path 's3a://b/middle_result')", "");
+  ASSERT_TRUE(view.is_ok());
+  EXPECT_EQ(state("Statement", view->name), "available");  // no worker needed
+  auto q1 = cp_->add_statement(s.name, "SELECT size(`9`) FROM tbn", "");
+  auto q2 = cp_->add_statement(s.name, "SELECT 1", "");
+  EXPECT_EQ(state("Session", s.name), "busy");
+  auto t1 = lease("default", "default-w0");
+  ASSERT_TRUE(t1.is_object());
+  EXPECT_EQ(t1["argv"], nlohmann::json({"sql", "--format", "json", "--table",
+                                        "tbn:json=s3a://b/middle_result",
+                                        "SELECT size(`9`) FROM tbn"}));
+  EXPECT_TRUE(lease("default", "default-w1").is_null());  // q2 waits for q1
+  ASSERT_TRUE(cp_->worker_done("default-w0", {{"kind", "Statement"}, {"name", q1->name},
+                                              {"attempt", 1}, {"exitCode", 0},
+                                              {"stdout", "{\"size(9)\":-1}\n{\"size(9)\":53}\n"}})
+                  .is_ok());
+  auto st = cp_->get("Statement", q1->name);
+  EXPECT_EQ(st->status["state"], "available");
+  EXPECT_EQ(st->status["output"]["data"]["application/json"]["data"],
+            nlohmann::json({{-1}, {53}}));
+  EXPECT_TRUE(lease("default", "default-w1").is_object());
+}
+
+TEST_F(ControlPlaneTest, RestartReattachesWorkersAndRunningWork) {
+  ready_cluster("emr");
+  make("Batch", "job", {{"file", "builtin:pi"}, {"cluster", "emr"}});
+  ASSERT_TRUE(lease("emr", "emr-w0").is_object());
+  open();  // the server restarts over the same store
+  auto hb = cp_->worker_heartbeat(
+      "emr-w0", {{"task", {{"kind", "Batch"}, {"name", "job"}, {"attempt", 1}}}});
+  EXPECT_EQ((*hb)["action"], "continue");
+  ASSERT_TRUE(cp_->worker_done("emr-w0", {{"kind", "Batch"}, {"name", "job"}, {"attempt", 1},
+                                          {"exitCode", 0}})
+                  .is_ok());
+  EXPECT_EQ(state("Batch", "job"), "success");
+  cp_->reconcile_now();
+  EXPECT_EQ(state("Cluster", "emr"), "WAITING");
+  EXPECT_EQ(shared_.launched.size(), 2u);  // nobody was replaced
+}
+
+TEST_F(ControlPlaneTest, BadRequestsNameTheProblem) {
+  Resource r;
+  r.kind = "Clusterz";
+  EXPECT_NE(cp_->create(r).status().message().find("unknown kind 'Clusterz'"), std::string::npos);
+  r.kind = "Cluster";
+  r.name = "Bad_Name";
+  EXPECT_EQ(cp_->create(r).status().code(), StatusCode::kInvalidArgument);
+  r.name = "ok";
+  r.spec = {{"workers", "two"}};
+  EXPECT_NE(cp_->create(r).status().message().find("spec.workers"), std::string::npos);
+  r.spec = {{"wrokers", 2}};
+  EXPECT_NE(cp_->create(r).status().message().find("spec.wrokers: unknown field"),
+            std::string::npos);
+  Resource s;
+  s.kind = "Session";
+  s.spec = {{"kind", "pyspark"}};
+  EXPECT_NE(cp_->create(s).status().message().find("supported kinds are sql"), std::string::npos);
+  Resource b;
+  b.kind = "Batch";
+  b.spec = {{"file", "x.yaml"}, {"cluster", "nosuch"}};
+  EXPECT_EQ(cp_->create(b).status().code(), StatusCode::kNotFound);
+  b.spec = {{"className", "org.example.Main"}, {"file", "x.jar"}};
+  EXPECT_NE(cp_->create(b).status().message().find("spec.className"), std::string::npos);
+  EXPECT_EQ(cp_->add_statement("nosuch", "SELECT 1", "sql").status().code(),
+            StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace eddy::controllers
