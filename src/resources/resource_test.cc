@@ -2,6 +2,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
 
 namespace eddy::resources {
 namespace {
@@ -154,6 +157,54 @@ TEST(ResourceJson, TrustedRejectsMalformedStoreFields) {
   out = from_json(j, true);
   ASSERT_FALSE(out.is_ok());
   EXPECT_THAT(out.status().message(), HasSubstr("metadata.creationTimestamp"));
+}
+
+// Generators for valid names and label parts: [a-z0-9] ends, '-' (and for labels '.', '_')
+// inside.
+rc::Gen<std::string> gen_token(const std::string& inner, size_t max_len) {
+  return rc::gen::exec([inner, max_len] {
+    const std::string ends = "abcdefghijklmnopqrstuvwxyz0123456789";
+    size_t len = *rc::gen::inRange<size_t>(1, max_len + 1);
+    std::string s;
+    for (size_t i = 0; i < len; ++i) {
+      bool end = i == 0 || i + 1 == len;
+      const std::string& alphabet = end ? ends : inner;
+      s += alphabet[*rc::gen::inRange<size_t>(0, alphabet.size())];
+    }
+    return s;
+  });
+}
+
+RC_GTEST_PROP(ResourceJsonProperty, TrustedRoundTripKeepsEveryField, ()) {
+  const std::string name_inner = "abcdefghijklmnopqrstuvwxyz0123456789-";
+  const std::string label_inner = name_inner + "._ABCXYZ";
+  Resource r;
+  r.kind = *rc::gen::element<std::string>("Cluster", "Session", "BatchJob");
+  r.name = *gen_token(name_inner, 63);
+  r.uid = *rc::gen::arbitrary<std::string>();
+  r.id = *rc::gen::inRange<int64_t>(0, int64_t{1} << 40);
+  r.version = *rc::gen::inRange<int64_t>(1, int64_t{1} << 50);
+  r.created_ms = *rc::gen::inRange<int64_t>(1, 253402300799999);  // up to year 9999
+  size_t n = *rc::gen::inRange<size_t>(0, 4);
+  for (size_t i = 0; i < n; ++i) r.labels[*gen_token(label_inner, 20)] = *gen_token(label_inner, 20);
+  r.spec = {{"text", *rc::gen::arbitrary<std::string>()}, {"n", *rc::gen::arbitrary<int>()}};
+  // Through text, as the store keeps it (invalid UTF-8 is not a concern of this property).
+  auto text = to_json(r).dump(-1, ' ', false, json::error_handler_t::replace);
+  auto back = from_json(json::parse(text), /*trusted=*/true);
+  RC_ASSERT(back.is_ok());
+  RC_ASSERT(back->name == r.name);
+  RC_ASSERT(back->id == r.id);
+  RC_ASSERT(back->version == r.version);
+  RC_ASSERT(back->created_ms == r.created_ms);
+  RC_ASSERT(back->labels == r.labels);
+  RC_ASSERT(to_json(*back) == json::parse(text));
+
+  // Every stored label is expressible in a selector that then matches it.
+  for (const auto& [k, v] : r.labels) {
+    auto sel = parse_label_selector(k + "=" + v);
+    RC_ASSERT(sel.is_ok());
+    RC_ASSERT(sel->matches(r.labels));
+  }
 }
 
 TEST(ValidateName, AcceptsDns1123Labels) {
