@@ -20,5 +20,6 @@ void add_run_command(CLI::App& app, CommandContext& ctx);   // eddy run FILE
 void add_text_command(CLI::App& app, CommandContext& ctx);  // eddy text sentiment|hashtags|lang
 void add_fs_command(CLI::App& app, CommandContext& ctx);    // eddy fs ls|cp|cat|rm
 void add_sql_command(CLI::App& app, CommandContext& ctx);   // eddy sql "QUERY"
+void add_worker_command(CLI::App& app, CommandContext& ctx);  // eddy worker (run by eddy serve)
 
 }  // namespace eddy::cli

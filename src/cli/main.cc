@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   eddy::cli::add_text_command(app, ctx);
   eddy::cli::add_fs_command(app, ctx);
   eddy::cli::add_sql_command(app, ctx);
+  eddy::cli::add_worker_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
