@@ -3,6 +3,7 @@
 // engine); builtin:pi [SLICES] is SparkPi.
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <thread>
 
@@ -103,7 +104,18 @@ Status run_builtin_pi(const RunArgs& a, const std::map<std::string, std::string>
   return Status::ok();
 }
 
-Status run(const RunArgs& a) {
+// Without --threads, EDDY_THREADS (set by `eddy worker` from its --cores) counts like it.
+Status threads_from_env(RunArgs* a) {
+  if (a->threads >= 0) return Status::ok();
+  const char* env = std::getenv("EDDY_THREADS");
+  if (env == nullptr || *env == '\0') return Status::ok();
+  EDDY_ASSIGN_OR_RETURN(int64_t threads, parse_int("EDDY_THREADS", env, 0, 256));
+  a->threads = static_cast<int>(threads);
+  return Status::ok();
+}
+
+Status run(RunArgs a) {
+  EDDY_RETURN_IF_ERROR(threads_from_env(&a));
   std::map<std::string, std::string> sets;
   for (const std::string& s : a.sets) {
     size_t eq = s.find('=');
@@ -142,7 +154,8 @@ void add_run_command(CLI::App& app, CommandContext& ctx) {
       "--progress", args->progress,
       "Print metrics on stderr every DURATION (e.g. 5s); the summary is always printed");
   cmd->add_option("--threads", args->threads,
-                  "Worker threads, overriding the manifest (0 = every core)")
+                  "Worker threads, overriding the manifest (0 = every core; default: "
+                  "$EDDY_THREADS if set)")
       ->check(CLI::Range(0, 256));
   cmd->add_option("--memory", args->memory,
                   "Batch jobs: memory budget (e.g. 1GiB); grouping and sorting beyond it spill "
