@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/time_format.h"
+#include "storage/object_store.h"
 
 namespace eddy::jobs {
 
@@ -70,7 +71,40 @@ Result<YAML::Node> resolve_parameters(YAML::Node s,
   return body;
 }
 
+namespace {
+
+// An object-store manifest, read through the storage layer with a size cap: a manifest is a
+// page of YAML, and a wrong URI pointing at a data file must not be pulled into memory.
+Result<std::string> read_manifest_object(const std::string& uri) {
+  auto fail = [&](const Status& s) { return s.with_context("job manifest '" + uri + "'"); };
+  auto store = storage::store_for(uri);
+  if (!store.is_ok()) return fail(store.status());
+  auto info = (*store)->head(uri);
+  if (!info.is_ok()) return fail(info.status());
+  auto too_big = [&](uint64_t size) {
+    return invalid_argument("job manifest '" + uri + "': " + std::to_string(size) +
+                            " bytes, more than a manifest may hold (" +
+                            std::to_string(kMaxManifestBytes) + ")");
+  };
+  if (info->size > kMaxManifestBytes) return too_big(info->size);
+  auto reader = (*store)->open(uri, 0, kMaxManifestBytes + 1);
+  if (!reader.is_ok()) return fail(reader.status());
+  std::string text;
+  char buf[64 * 1024];
+  for (;;) {
+    auto n = (*reader)->read(buf, sizeof buf);
+    if (!n.is_ok()) return fail(n.status());
+    if (*n == 0) break;
+    text.append(buf, *n);
+    if (text.size() > kMaxManifestBytes) return too_big(text.size());
+  }
+  return text;
+}
+
+}  // namespace
+
 Result<std::string> read_manifest_file(const std::string& path) {
+  if (storage::is_object_store_uri(path)) return read_manifest_object(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return not_found("job manifest '" + path + "' does not exist or cannot be read");
   std::stringstream ss;

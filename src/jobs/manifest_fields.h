@@ -29,7 +29,10 @@ Status substitute_parameters(YAML::Node node, const std::map<std::string, std::s
 Result<YAML::Node> resolve_parameters(YAML::Node spec,
                                       const std::map<std::string, std::string>& sets);
 
-// The whole text of a manifest file (kNotFound naming the path if it cannot be read).
+// The whole text of a manifest file (kNotFound naming the path if it cannot be read). `path`
+// may be an s3:// or s3a:// URI, read through the object store; such a manifest may hold at
+// most kMaxManifestBytes (kInvalidArgument beyond).
+inline constexpr uint64_t kMaxManifestBytes = 1 << 20;
 Result<std::string> read_manifest_file(const std::string& path);
 
 // Parses manifest text with `parse(root, sets, &spec)` (a Status-returning function of the
