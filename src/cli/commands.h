@@ -20,6 +20,11 @@ void add_run_command(CLI::App& app, CommandContext& ctx);   // eddy run FILE
 void add_text_command(CLI::App& app, CommandContext& ctx);  // eddy text sentiment|hashtags|lang
 void add_fs_command(CLI::App& app, CommandContext& ctx);    // eddy fs ls|cp|cat|rm
 void add_sql_command(CLI::App& app, CommandContext& ctx);   // eddy sql "QUERY"
+void add_apply_command(CLI::App& app, CommandContext& ctx);     // eddy apply -f FILE|DIR|-
+void add_get_command(CLI::App& app, CommandContext& ctx);       // eddy get KIND [NAME]
+void add_describe_command(CLI::App& app, CommandContext& ctx);  // eddy describe KIND NAME
+void add_logs_command(CLI::App& app, CommandContext& ctx);      // eddy logs KIND NAME [-f]
+void add_delete_command(CLI::App& app, CommandContext& ctx);    // eddy delete KIND NAME...
 void add_worker_command(CLI::App& app, CommandContext& ctx);  // eddy worker (run by eddy serve)
 
 }  // namespace eddy::cli
