@@ -1,6 +1,5 @@
 // Tasks: Batch and Statement resources become worker tasks (argv for `eddy run` / `eddy sql`,
 // docs/worker-protocol.md), and worker reports become Livy's states and outputs.
-#include <regex>
 
 #include "common/log.h"
 #include "controllers/control_plane.h"
