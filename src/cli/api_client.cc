@@ -75,16 +75,23 @@ StatusCode code_from_http(int http_status, const std::string& method) {
   switch (http_status) {
     case 400:
     case 413:
-    case 422: return StatusCode::kInvalidArgument;
+    case 422:
+      return StatusCode::kInvalidArgument;
     case 401:
-    case 403: return StatusCode::kPermissionDenied;
-    case 404: return StatusCode::kNotFound;
+    case 403:
+      return StatusCode::kPermissionDenied;
+    case 404:
+      return StatusCode::kNotFound;
     case 409:
       return method == "POST" ? StatusCode::kAlreadyExists : StatusCode::kFailedPrecondition;
-    case 501: return StatusCode::kUnimplemented;
-    case 503: return StatusCode::kUnavailable;
-    case 504: return StatusCode::kDeadlineExceeded;
-    default: return StatusCode::kInternal;
+    case 501:
+      return StatusCode::kUnimplemented;
+    case 503:
+      return StatusCode::kUnavailable;
+    case 504:
+      return StatusCode::kDeadlineExceeded;
+    default:
+      return StatusCode::kInternal;
   }
 }
 
@@ -160,8 +167,7 @@ Status status_from_http(int http_status, const std::string& body, const std::str
   }
   if (message.empty()) message = excerpt(body);
   if (message.empty()) message = "the server answered HTTP " + std::to_string(http_status);
-  if (http_status == 401)
-    message += " (pass --token or --token-file, or set EDDY_TOKEN)";
+  if (http_status == 401) message += " (pass --token or --token-file, or set EDDY_TOKEN)";
   return Status(code, message);
 }
 
@@ -239,8 +245,7 @@ Status ApiClient::transport_error(int error) const {
   }
 }
 
-Result<json> ApiClient::call(const std::string& method, const std::string& path,
-                             const json* body) {
+Result<json> ApiClient::call(const std::string& method, const std::string& path, const json* body) {
   const std::string full = path_prefix_ + path;
   const httplib::Headers headers = {{"Accept", "application/json"}};
   const std::string payload = body != nullptr ? body->dump() : std::string();
@@ -293,7 +298,8 @@ Result<LogPage> ApiClient::log(const std::string& plural, const std::string& nam
   if (j.contains("from") && j["from"].is_number_integer()) page.from = j["from"].get<int64_t>();
   if (j.contains("total") && j["total"].is_number_integer()) page.total = j["total"].get<int64_t>();
   if (j.contains("lines") && j["lines"].is_array()) {
-    for (const json& l : j["lines"]) page.lines.push_back(l.is_string() ? l.get<std::string>() : l.dump());
+    for (const json& l : j["lines"])
+      page.lines.push_back(l.is_string() ? l.get<std::string>() : l.dump());
   } else {
     return internal_error("GET " + path + ": expected {\"from\",\"total\",\"lines\"}, got " +
                           excerpt(j.dump()));
@@ -342,7 +348,8 @@ Status ApiClient::watch(const std::string& plural, const std::string& name,
   if (!event_error.is_ok()) return event_error;
   if (stopped) return Status::ok();
   if (http_status == 0) return transport_error(static_cast<int>(res.error()));
-  if (http_status < 200 || http_status >= 300) return status_from_http(http_status, error_body, "GET");
+  if (http_status < 200 || http_status >= 300)
+    return status_from_http(http_status, error_body, "GET");
   // A stream that was open and then broke ends the watch like a stream the server closed.
   return Status::ok();
 }

@@ -16,13 +16,12 @@
 // Thread-safety: an ApiClient is used by one thread at a time (it owns an httplib::Client).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <string>
-
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "common/status.h"
 

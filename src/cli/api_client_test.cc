@@ -55,7 +55,8 @@ class FakeEddyServer {
                 [this](const httplib::Request& req, httplib::Response& res) {
                   if (req.has_param("watch")) return watch(req.matches[1], req.matches[2], res);
                   std::lock_guard<std::mutex> l(mu_);
-                  if (const json* r = find(req.matches[1], req.matches[2], res)) reply(res, 200, *r);
+                  if (const json* r = find(req.matches[1], req.matches[2], res))
+                    reply(res, 200, *r);
                 });
     server_.Put(R"(/v1/([a-z]+)/([a-z0-9-]+))",
                 [this](const httplib::Request& req, httplib::Response& res) {
@@ -266,7 +267,8 @@ TEST(SseParserTest, StopsWhenTheHandlerSaysSo) {
 }
 
 TEST(StatusFromHttpTest, TheServersCodeAndMessageElseTheHttpStatus) {
-  Status s = status_from_http(404, error_body("NotFound", "clusters \"x\" not found").dump(), "GET");
+  Status s =
+      status_from_http(404, error_body("NotFound", "clusters \"x\" not found").dump(), "GET");
   EXPECT_EQ(s.code(), StatusCode::kNotFound);
   EXPECT_EQ(s.message(), "clusters \"x\" not found");
   EXPECT_EQ(status_from_http(409, error_body("FailedPrecondition", "version").dump(), "PUT").code(),
@@ -458,7 +460,7 @@ class EddyCommandTest : public testing::Test {
 
   // Runs `eddy ARGS` with EDDY_SERVER pointing at the fake (unless `server` says otherwise).
   EddyRun eddy(const std::string& args, const std::string& stdin_text = "",
-           const std::string& server = "") {
+               const std::string& server = "") {
     write("stdin", stdin_text);
     const std::string cmd = "cd " + dir_.string() + " && env -u EDDY_TOKEN EDDY_SERVER=" +
                             (server.empty() ? server_.url() : server) + " " + EDDY_BINARY + " " +

@@ -57,10 +57,12 @@ Result<std::vector<std::string>> expand(const std::string& arg) {
   if (fs::is_directory(arg, ec)) {
     std::vector<std::string> files;
     for (const fs::directory_entry& e : fs::directory_iterator(arg, ec))
-      if (e.is_regular_file(ec) && has_manifest_extension(e.path())) files.push_back(e.path().string());
+      if (e.is_regular_file(ec) && has_manifest_extension(e.path()))
+        files.push_back(e.path().string());
     if (ec) return io_error(arg + ": cannot list directory: " + ec.message());
     std::sort(files.begin(), files.end());
-    if (files.empty()) return not_found(arg + ": no *.yaml, *.yml or *.json files in the directory");
+    if (files.empty())
+      return not_found(arg + ": no *.yaml, *.yml or *.json files in the directory");
     return files;
   }
   if (!fs::exists(arg, ec)) return not_found(arg + ": no such file or directory");
@@ -119,7 +121,8 @@ std::vector<Document> parse_json_file(const std::string& name, const std::string
     d.body = json::parse(text);
   } catch (const json::parse_error& e) {
     std::string what = e.what();
-    if (const size_t p = what.find("] "); what.rfind("[json.exception", 0) == 0 && p != std::string::npos)
+    if (const size_t p = what.find("] ");
+        what.rfind("[json.exception", 0) == 0 && p != std::string::npos)
       what = what.substr(p + 2);
     d.error = invalid_argument(name + ": not valid JSON: " + what);
   }
@@ -175,7 +178,8 @@ std::vector<Document> expand_lists(std::vector<Document> docs) {
     }
     const json& items = d.body["items"];
     for (size_t i = 0; i < items.size(); ++i)
-      out.push_back(Document{d.label + ", items[" + std::to_string(i) + "]", items[i], Status::ok()});
+      out.push_back(
+          Document{d.label + ", items[" + std::to_string(i) + "]", items[i], Status::ok()});
   }
   return out;
 }
@@ -198,14 +202,17 @@ Result<json> manifest_body(const json& doc, const resources::KindInfo** kind_out
   if (!doc.is_object())
     return invalid_argument("expected a mapping with apiVersion, kind, metadata and spec");
   if (!doc.contains("apiVersion") || !doc["apiVersion"].is_string())
-    return invalid_argument(std::string("apiVersion: missing (expected ") + resources::kApiVersion + ")");
+    return invalid_argument(std::string("apiVersion: missing (expected ") + resources::kApiVersion +
+                            ")");
   const std::string api_version = doc["apiVersion"];
   if (api_version != resources::kApiVersion)
     return invalid_argument("apiVersion '" + api_version + "' is not supported: eddy apply takes " +
-                            resources::kApiVersion + " resources (SageMaker kinds are not available yet)");
+                            resources::kApiVersion +
+                            " resources (SageMaker kinds are not available yet)");
   if (!doc.contains("kind") || !doc["kind"].is_string())
     return invalid_argument("kind: missing (expected Cluster, Session or Batch)");
-  EDDY_ASSIGN_OR_RETURN(const resources::KindInfo* kind, kind_named(doc["kind"].get<std::string>()));
+  EDDY_ASSIGN_OR_RETURN(const resources::KindInfo* kind,
+                        kind_named(doc["kind"].get<std::string>()));
   if (!kind->user_creatable)
     return invalid_argument("kind " + kind->kind + ": created by the server, not by eddy apply");
   if (!doc.contains("metadata") || !doc["metadata"].is_object() ||
@@ -224,7 +231,8 @@ Result<json> manifest_body(const json& doc, const resources::KindInfo** kind_out
 }
 
 // Creates or updates one resource; returns "created", "configured" or "unchanged".
-Result<std::string> apply_one(ApiClient& client, const resources::KindInfo& kind, const json& body) {
+Result<std::string> apply_one(ApiClient& client, const resources::KindInfo& kind,
+                              const json& body) {
   const std::string name = body["metadata"]["name"];
   auto created = client.create(kind.plural, body);
   if (created.is_ok()) return std::string("created");
@@ -267,7 +275,7 @@ void run_apply(const ApplyArgs& a, CommandContext& ctx) {
     }
     std::vector<Document> docs =
         expand_lists(fs::path(file).extension() == ".json" ? parse_json_file(name, *text)
-                                                            : parse_yaml_file(name, *text));
+                                                           : parse_yaml_file(name, *text));
     for (const Document& d : docs) {
       if (!d.error.is_ok()) {
         fail(d.error);

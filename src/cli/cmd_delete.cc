@@ -38,9 +38,8 @@ Status wait_gone(ApiClient& client, const std::string& plural, const std::string
     if (!r.is_ok()) return r.status();
     if (std::chrono::steady_clock::now() >= deadline)
       return Status(StatusCode::kDeadlineExceeded,
-                    ref + ": still present after " + format_duration(timeout) +
-                        " (state: " + r->value("status", nlohmann::json::object()).value("state", "?") +
-                        ")");
+                    ref + ": still present after " + format_duration(timeout) + " (state: " +
+                        r->value("status", nlohmann::json::object()).value("state", "?") + ")");
     std::this_thread::sleep_for(kPollInterval);
   }
 }
@@ -55,7 +54,8 @@ void run_delete(const DeleteArgs& a, CommandContext& ctx) {
   if (!kind.is_ok()) return fail(kind.status());
   std::vector<std::string> names = a.names;
   if (!ref_name.empty()) names.insert(names.begin(), ref_name);
-  if (names.empty()) return fail(invalid_argument("delete: expected a NAME (eddy delete KIND NAME...)"));
+  if (names.empty())
+    return fail(invalid_argument("delete: expected a NAME (eddy delete KIND NAME...)"));
   auto timeout = parse_duration(a.timeout);
   if (!timeout.is_ok()) return fail(timeout.status().with_context("--timeout"));
   auto client = connect(a.client);
@@ -83,10 +83,12 @@ void run_delete(const DeleteArgs& a, CommandContext& ctx) {
 void add_delete_command(CLI::App& app, CommandContext& ctx) {
   auto args = std::make_shared<DeleteArgs>();
   CLI::App* cmd = app.add_subcommand("delete", "Delete resources of eddy serve");
-  cmd->add_option("kind", args->kind, "Kind: clusters, sessions, statements, batches (or KIND/NAME)")
+  cmd->add_option("kind", args->kind,
+                  "Kind: clusters, sessions, statements, batches (or KIND/NAME)")
       ->required();
   cmd->add_option("names", args->names, "Names of the resources");
-  cmd->add_flag("--wait", args->wait, "Wait until each resource is gone (clusters terminate first)");
+  cmd->add_flag("--wait", args->wait,
+                "Wait until each resource is gone (clusters terminate first)");
   cmd->add_option("--timeout", args->timeout, "With --wait: give up after DURATION (default 5m)");
   add_client_options(*cmd, args->client);
   cmd->callback([args, &ctx] { run_delete(*args, ctx); });

@@ -32,7 +32,8 @@ void run_describe(const DescribeArgs& a, CommandContext& ctx) {
   if (!kind.is_ok()) return fail(kind.status());
   std::vector<std::string> names = a.names;
   if (!ref_name.empty()) names.insert(names.begin(), ref_name);
-  if (names.empty()) return fail(invalid_argument("describe: expected a NAME (eddy describe KIND NAME)"));
+  if (names.empty())
+    return fail(invalid_argument("describe: expected a NAME (eddy describe KIND NAME)"));
   auto client = connect(a.client);
   if (!client.is_ok()) return fail(client.status());
   bool first = true;
@@ -47,8 +48,8 @@ void run_describe(const DescribeArgs& a, CommandContext& ctx) {
       fail(r.status());
       continue;
     }
-    std::string text = (first ? "" : "\n") +
-                       describe(*kind, *r, SystemClock::instance()->now() / 1000);
+    std::string text =
+        (first ? "" : "\n") + describe(*kind, *r, SystemClock::instance()->now() / 1000);
     first = false;
     std::fwrite(text.data(), 1, text.size(), stdout);
   }
@@ -60,7 +61,8 @@ void run_describe(const DescribeArgs& a, CommandContext& ctx) {
 void add_describe_command(CLI::App& app, CommandContext& ctx) {
   auto args = std::make_shared<DescribeArgs>();
   CLI::App* cmd = app.add_subcommand("describe", "Show a resource of eddy serve in detail");
-  cmd->add_option("kind", args->kind, "Kind: clusters, sessions, statements, batches (or KIND/NAME)")
+  cmd->add_option("kind", args->kind,
+                  "Kind: clusters, sessions, statements, batches (or KIND/NAME)")
       ->required();
   cmd->add_option("names", args->names, "Names of the resources");
   add_client_options(*cmd, args->client);

@@ -4,7 +4,8 @@
 // (those matching -l); "No resources found." goes to stderr and the exit code is 0.
 // -w then follows the changes (GET ...?watch=1): one table row per event, or with -o json one
 // JSON event per line, until the server ends the stream or the user interrupts. Events the
-// initial listing already showed (same or older resourceVersion) are not printed twice.
+// initial listing already showed (same or older resourceVersion) are not printed twice, nor
+// table rows that would repeat the previous row of the same resource (AGE aside).
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -40,9 +41,8 @@ void out(const std::string& s) {
 }
 
 json list_of(const KindInfo& kind, const std::vector<json>& items) {
-  return json{{"apiVersion", resources::kApiVersion},
-              {"kind", kind.kind + "List"},
-              {"items", items}};
+  return json{
+      {"apiVersion", resources::kApiVersion}, {"kind", kind.kind + "List"}, {"items", items}};
 }
 
 // Prints what was fetched (not in watch mode for json/yaml: there each item is an event).
@@ -103,11 +103,17 @@ Status follow(ApiClient& client, const KindInfo& kind, const GetArgs& a, const s
       case OutputFormat::kTable:
       case OutputFormat::kWide:
         table.set_now(now_ms());
-        out(table.row(*r));
+        out(table.row(*r, /*skip_unchanged=*/type != "DELETED"));
         break;
-      case OutputFormat::kName: out(resource_ref(r->kind, r->name) + "\n"); break;
-      case OutputFormat::kJson: out(ev.dump() + "\n"); break;
-      case OutputFormat::kYaml: out("---\n" + to_yaml(ev["object"])); break;
+      case OutputFormat::kName:
+        out(resource_ref(r->kind, r->name) + "\n");
+        break;
+      case OutputFormat::kJson:
+        out(ev.dump() + "\n");
+        break;
+      case OutputFormat::kYaml:
+        out("---\n" + to_yaml(ev["object"]));
+        break;
     }
     return true;
   });
@@ -169,8 +175,10 @@ void run_get(const GetArgs& a, CommandContext& ctx) {
 
 void add_get_command(CLI::App& app, CommandContext& ctx) {
   auto args = std::make_shared<GetArgs>();
-  CLI::App* cmd = app.add_subcommand("get", "List resources of eddy serve (clusters, batches, ...)");
-  cmd->add_option("kind", args->kind, "Kind: clusters, sessions, statements, batches (or KIND/NAME)")
+  CLI::App* cmd =
+      app.add_subcommand("get", "List resources of eddy serve (clusters, batches, ...)");
+  cmd->add_option("kind", args->kind,
+                  "Kind: clusters, sessions, statements, batches (or KIND/NAME)")
       ->required();
   cmd->add_option("names", args->names, "Names (default: every resource of the kind)");
   cmd->add_option("-o,--output", args->output, "Output format: wide, yaml, json or name");

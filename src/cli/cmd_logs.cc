@@ -51,8 +51,7 @@ void print_lines(const std::vector<std::string>& lines, size_t skip = 0) {
 }
 
 // Prints the lines from `*next` to the end of what is logged now; advances `*next`.
-Status drain(ApiClient& client, const std::string& plural, const std::string& name,
-             int64_t* next) {
+Status drain(ApiClient& client, const std::string& plural, const std::string& name, int64_t* next) {
   for (;;) {
     EDDY_ASSIGN_OR_RETURN(LogPage page, client.log(plural, name, *next, kPageLines));
     // A server that answers from an earlier line than asked: skip what was printed.
@@ -111,8 +110,10 @@ Status run_logs(const LogsArgs& a) {
 
 void add_logs_command(CLI::App& app, CommandContext& ctx) {
   auto args = std::make_shared<LogsArgs>();
-  CLI::App* cmd = app.add_subcommand("logs", "Print the log of a batch, statement, session or cluster");
-  cmd->add_option("kind", args->kind, "Kind: batches, statements, sessions, clusters (or KIND/NAME)")
+  CLI::App* cmd =
+      app.add_subcommand("logs", "Print the log of a batch, statement, session or cluster");
+  cmd->add_option("kind", args->kind,
+                  "Kind: batches, statements, sessions, clusters (or KIND/NAME)")
       ->required();
   cmd->add_option("name", args->name, "Name of the resource");
   cmd->add_flag("-f,--follow", args->follow,

@@ -18,7 +18,8 @@ constexpr size_t kDescribeLabelWidth = 14;  // "Accounting:" and its peers, then
 constexpr int kMaxYamlDepth = 100;
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string lower(std::string s) {
@@ -42,10 +43,11 @@ std::vector<std::string> ordered_keys(const json& obj) {
   const bool resource = obj.contains("apiVersion");
   std::vector<std::string> keys;
   for (const auto& [k, v] : obj.items()) keys.push_back(k);
-  std::stable_sort(keys.begin(), keys.end(), [resource](const std::string& a, const std::string& b) {
-    const int ra = key_rank(a, resource), rb = key_rank(b, resource);
-    return ra != rb ? ra < rb : a < b;
-  });
+  std::stable_sort(keys.begin(), keys.end(),
+                   [resource](const std::string& a, const std::string& b) {
+                     const int ra = key_rank(a, resource), rb = key_rank(b, resource);
+                     return ra != rb ? ra < rb : a < b;
+                   });
   return keys;
 }
 
@@ -53,7 +55,7 @@ bool all_digits(const std::string& s, size_t from, int base) {
   if (from >= s.size()) return false;
   for (size_t i = from; i < s.size(); ++i) {
     const char c = s[i];
-    const bool ok = base == 16 ? std::isxdigit(static_cast<unsigned char>(c)) != 0
+    const bool ok = base == 16  ? std::isxdigit(static_cast<unsigned char>(c)) != 0
                     : base == 8 ? (c >= '0' && c <= '7')
                                 : (c >= '0' && c <= '9');
     if (!ok) return false;
@@ -125,9 +127,15 @@ void emit(YAML::Emitter& e, const json& v) {
       for (const json& x : v) emit(e, x);
       e << YAML::EndSeq;
       return;
-    case json::value_t::string: emit_string(e, v.get_ref<const std::string&>()); return;
-    case json::value_t::null: e << YAML::Null; return;
-    default: e << v.dump(); return;  // numbers and booleans: JSON's spelling is YAML's
+    case json::value_t::string:
+      emit_string(e, v.get_ref<const std::string&>());
+      return;
+    case json::value_t::null:
+      e << YAML::Null;
+      return;
+    default:
+      e << v.dump();
+      return;  // numbers and booleans: JSON's spelling is YAML's
   }
 }
 
@@ -192,7 +200,8 @@ void describe_block(const json& obj, size_t indent, int64_t now_ms, std::string&
       describe_block(v, indent + 2, now_ms, out);
     } else if (v.is_array() && !v.empty()) {
       const bool scalars = std::none_of(v.begin(), v.end(), [](const json& x) {
-        return x.is_structured() || (x.is_string() && x.get_ref<const std::string&>().find('\n') != std::string::npos);
+        return x.is_structured() ||
+               (x.is_string() && x.get_ref<const std::string&>().find('\n') != std::string::npos);
       });
       if (scalars) {
         std::string joined;
@@ -263,8 +272,10 @@ std::string workers_table(const json& workers, int64_t now_ms) {
       r.push_back("-");
     }
     const json* task = field(w, "task");
-    r.push_back(!task ? "-" : task->is_string() ? (task->get<std::string>().empty() ? "-" : task->get<std::string>())
-                                                : task->dump());
+    r.push_back(!task ? "-"
+                : task->is_string()
+                    ? (task->get<std::string>().empty() ? "-" : task->get<std::string>())
+                    : task->dump());
     rows.push_back(std::move(r));
   }
   return align_rows(rows, 2);
@@ -348,8 +359,8 @@ Result<const resources::KindInfo*> kind_named(const std::string& name) {
     for (const std::string& s : k->short_names) aliases += (aliases.empty() ? "" : ", ") + s;
     if (!aliases.empty()) known += " (" + aliases + ")";
   }
-  return invalid_argument("unknown resource kind '" + name + "' (known: " +
-                          (known.empty() ? "none" : known) + ")");
+  return invalid_argument("unknown resource kind '" + name +
+                          "' (known: " + (known.empty() ? "none" : known) + ")");
 }
 
 std::pair<std::string, std::string> split_kind_ref(const std::string& ref) {
@@ -360,8 +371,9 @@ std::pair<std::string, std::string> split_kind_ref(const std::string& ref) {
 
 Result<Resource> resource_from_wire(const json& j) {
   auto r = resources::from_json(j, /*trusted=*/true);
-  if (!r.is_ok()) return internal_error("the server sent a resource the CLI cannot read: " +
-                                        r.status().message());
+  if (!r.is_ok())
+    return internal_error("the server sent a resource the CLI cannot read: " +
+                          r.status().message());
   return r;
 }
 
@@ -416,6 +428,7 @@ std::string TablePrinter::table(const std::vector<Resource>& items) {
   for (const Resource& r : items) {
     rows.push_back(cells(r));
     fit(rows.back());
+    last_cells_[r.name] = rows.back();
   }
   std::string out = printed_header_ ? "" : line(h);
   printed_header_ = true;
@@ -423,10 +436,15 @@ std::string TablePrinter::table(const std::vector<Resource>& items) {
   return out;
 }
 
-std::string TablePrinter::row(const Resource& r) {
+std::string TablePrinter::row(const Resource& r, bool skip_unchanged) {
   const std::vector<std::string> h = headers();
   fit(h);
   const std::vector<std::string> c = cells(r);
+  std::vector<std::string>& last = last_cells_[r.name];
+  const bool unchanged =
+      !last.empty() && std::equal(c.begin(), c.end() - 1, last.begin(), last.end() - 1);
+  last = c;
+  if (skip_unchanged && unchanged) return "";
   fit(c);
   std::string out = printed_header_ ? "" : line(h);
   printed_header_ = true;
@@ -475,7 +493,8 @@ Result<json> yaml_to_json(const YAML::Node& node, const std::string& path) {
                                 " levels");
       switch (n.Type()) {
         case YAML::NodeType::Undefined:
-        case YAML::NodeType::Null: return json(nullptr);
+        case YAML::NodeType::Null:
+          return json(nullptr);
         case YAML::NodeType::Scalar: {
           const std::string& tag = n.Tag();
           if (tag == "?") return yaml_plain_scalar(n.Scalar());
@@ -492,8 +511,8 @@ Result<json> yaml_to_json(const YAML::Node& node, const std::string& path) {
         case YAML::NodeType::Sequence: {
           json a = json::array();
           for (size_t i = 0; i < n.size(); ++i) {
-            EDDY_ASSIGN_OR_RETURN(json v, (*this)(n[i], where + "[" + std::to_string(i) + "]",
-                                                   depth + 1));
+            EDDY_ASSIGN_OR_RETURN(json v,
+                                  (*this)(n[i], where + "[" + std::to_string(i) + "]", depth + 1));
             a.push_back(std::move(v));
           }
           return a;
@@ -535,7 +554,8 @@ std::string describe(const resources::KindInfo* kind, const Resource& r, int64_t
       first = false;
     }
   }
-  out += top_field("Created", r.created_ms > 0 ? format_time_ms(r.created_ms, now_ms) : "<unknown>");
+  out +=
+      top_field("Created", r.created_ms > 0 ? format_time_ms(r.created_ms, now_ms) : "<unknown>");
   if (r.id >= 0) out += top_field("ID", std::to_string(r.id));
   if (r.version != 0) out += top_field("Version", std::to_string(r.version));
 

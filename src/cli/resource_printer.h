@@ -18,10 +18,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 #include "resources/kind_registry.h"
@@ -57,8 +57,10 @@ class TablePrinter {
   TablePrinter(const resources::KindInfo& kind, bool wide, int64_t now_ms);
   // Header and one row per resource.
   std::string table(const std::vector<resources::Resource>& items);
-  // One row; the header first if nothing was printed yet.
-  std::string row(const resources::Resource& r);
+  // One row; the header first if nothing was printed yet. With `skip_unchanged`, "" when the
+  // resource's cells other than AGE equal those last printed for its name (a watch reports
+  // changes the columns do not show, such as heartbeats).
+  std::string row(const resources::Resource& r, bool skip_unchanged = false);
   void set_now(int64_t now_ms) { now_ms_ = now_ms; }
 
  private:
@@ -72,6 +74,7 @@ class TablePrinter {
   int64_t now_ms_;
   bool printed_header_ = false;
   std::vector<size_t> widths_;
+  std::map<std::string, std::vector<std::string>> last_cells_;  // name → cells printed last
 };
 
 // YAML text of a JSON value (a block mapping for objects), ending in '\n'.
@@ -85,7 +88,6 @@ nlohmann::json yaml_plain_scalar(const std::string& text);
 Result<nlohmann::json> yaml_to_json(const YAML::Node& node, const std::string& path = "");
 
 // The describe view of one resource. `kind` may be null (an unknown kind prints generically).
-std::string describe(const resources::KindInfo* kind, const resources::Resource& r,
-                     int64_t now_ms);
+std::string describe(const resources::KindInfo* kind, const resources::Resource& r, int64_t now_ms);
 
 }  // namespace eddy::cli

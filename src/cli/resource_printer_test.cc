@@ -26,8 +26,7 @@ KindInfo test_kind() {
   return k;
 }
 
-Resource cluster(const std::string& name, const std::string& state, int workers,
-                 int64_t age_ms) {
+Resource cluster(const std::string& name, const std::string& state, int workers, int64_t age_ms) {
   Resource r;
   r.kind = "Cluster";
   r.name = name;
@@ -97,6 +96,8 @@ TEST(TablePrinterTest, RowsForWatchPrintTheHeaderOnceAndKeepWidths) {
             "NAME   STATE      WORKERS   AGE\n"
             "demo   STARTING   2         1s\n");
   EXPECT_EQ(p.row(cluster("demo", "RUNNING", 2, 9'000)), "demo   RUNNING    2         9s\n");
+  EXPECT_EQ(p.row(cluster("demo", "RUNNING", 2, 12'000), /*skip_unchanged=*/true), "");
+  EXPECT_EQ(p.row(cluster("demo", "RUNNING", 2, 12'000)), "demo   RUNNING    2         12s\n");
   TablePrinter fresh(kind, false, kNow);
   EXPECT_EQ(fresh.row(cluster("x", "WAITING", 1, 0)),
             "NAME   STATE     WORKERS   AGE\n"
@@ -113,7 +114,8 @@ TEST(TablePrinterTest, AColumnThatThrowsPrintsErrorNotACrash) {
 
 TEST(ResourceRefTest, LowerCaseKindSlashName) {
   EXPECT_EQ(resource_ref("Cluster", "demo"), "cluster/demo");
-  EXPECT_EQ(split_kind_ref("cluster/demo"), std::make_pair(std::string("cluster"), std::string("demo")));
+  EXPECT_EQ(split_kind_ref("cluster/demo"),
+            std::make_pair(std::string("cluster"), std::string("demo")));
   EXPECT_EQ(split_kind_ref("clusters"), std::make_pair(std::string("clusters"), std::string()));
 }
 
@@ -161,8 +163,14 @@ TEST(ToYamlTest, EmptyContainersMultiLineStringsAndRoundTrip) {
   json j = {{"apiVersion", "eddy.dev/v1"},
             {"kind", "Statement"},
             {"metadata", {{"name", "s-1"}, {"labels", json::object()}}},
-            {"spec", {{"code", "SELECT 1\nFROM t\n"}, {"args", json::array()}, {"flag", "yes"},
-                      {"ratio", 0.25}, {"empty", ""}, {"colon", "a: b"}, {"big", 12345678901LL}}},
+            {"spec",
+             {{"code", "SELECT 1\nFROM t\n"},
+              {"args", json::array()},
+              {"flag", "yes"},
+              {"ratio", 0.25},
+              {"empty", ""},
+              {"colon", "a: b"},
+              {"big", 12345678901LL}}},
             {"status", json::object()}};
   const std::string y = to_yaml(j);
   EXPECT_NE(y.find("labels: {}"), std::string::npos) << y;
@@ -239,7 +247,8 @@ TEST(DescribeTest, NestedListsAndMultiLineValues) {
   r.kind = "Statement";
   r.name = "s-1";
   r.spec = {{"code", "SELECT 1\nFROM t"}, {"args", {"a", "b"}}};
-  r.status = {{"state", "available"}, {"completed", kNow - 2'000},
+  r.status = {{"state", "available"},
+              {"completed", kNow - 2'000},
               {"output", {{"status", "ok"}, {"data", {{"text/plain", "1"}}}}},
               {"attempts", {{{"worker", "w-0"}, {"exitCode", 1}}}}};
   const std::string d = describe(nullptr, r, kNow);
@@ -247,8 +256,9 @@ TEST(DescribeTest, NestedListsAndMultiLineValues) {
   EXPECT_NE(d.find("  code: |\n    SELECT 1\n    FROM t\n"), std::string::npos) << d;
   EXPECT_NE(d.find("  args: a, b\n"), std::string::npos) << d;
   EXPECT_NE(d.find("(2s ago)"), std::string::npos) << d;
-  EXPECT_NE(d.find("  output:\n    data:\n      text/plain: 1\n    status: ok\n  state:     available\n"),
-            std::string::npos)
+  EXPECT_NE(
+      d.find("  output:\n    data:\n      text/plain: 1\n    status: ok\n  state:     available\n"),
+      std::string::npos)
       << d;
   EXPECT_NE(d.find("  attempts:\n    - exitCode: 1\n      worker:   w-0\n"), std::string::npos)
       << d;
