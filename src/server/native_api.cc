@@ -1,0 +1,594 @@
+#include "server/native_api.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <regex>
+
+#include "common/log.h"
+#include "controllers/control_plane.h"
+#include "resources/kind_registry.h"
+#include "resources/resource.h"
+#include "server/http_status.h"
+
+namespace eddy::server {
+
+using nlohmann::json;
+
+// ---------------------------------------------------------------------------------------------
+// YAML → JSON
+
+namespace {
+
+json yaml_scalar(const YAML::Node& node) {
+  const std::string& s = node.Scalar();
+  // "!" is the tag of quoted scalars and of explicitly tagged strings: always strings.
+  if (node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str") return s;
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
+  // YAML 1.2's core schema: only true/false are booleans (not yes/no/on/off).
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  static const std::regex kInt("[-+]?[0-9]+");
+  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  if (std::regex_match(s, kInt)) {
+    try {
+      size_t used = 0;
+      long long v = std::stoll(s, &used);
+      if (used == s.size()) return static_cast<int64_t>(v);
+    } catch (const std::exception&) {
+    }
+    return s;  // beyond int64: keep the digits rather than lose precision
+  }
+  if (std::regex_match(s, kFloat)) {
+    try {
+      return std::stod(s);
+    } catch (const std::exception&) {
+      return s;
+    }
+  }
+  return s;
+}
+
+Result<json> yaml_node(const YAML::Node& node, int depth) {
+  if (depth > 64) return invalid_argument("invalid YAML: nested more than 64 levels");
+  switch (node.Type()) {
+    case YAML::NodeType::Undefined:
+    case YAML::NodeType::Null:
+      return json(nullptr);
+    case YAML::NodeType::Scalar:
+      return yaml_scalar(node);
+    case YAML::NodeType::Sequence: {
+      json arr = json::array();
+      for (const auto& item : node) {
+        EDDY_ASSIGN_OR_RETURN(json v, yaml_node(item, depth + 1));
+        arr.push_back(std::move(v));
+      }
+      return arr;
+    }
+    case YAML::NodeType::Map: {
+      json obj = json::object();
+      for (const auto& kv : node) {
+        if (!kv.first.IsScalar()) {
+          return invalid_argument("invalid YAML at line " +
+                                  std::to_string(kv.first.Mark().line + 1) +
+                                  ": mapping keys must be scalars");
+        }
+        EDDY_ASSIGN_OR_RETURN(json v, yaml_node(kv.second, depth + 1));
+        obj[kv.first.Scalar()] = std::move(v);
+      }
+      return obj;
+    }
+  }
+  return json(nullptr);
+}
+
+}  // namespace
+
+Result<json> yaml_to_json(const std::string& text) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    return invalid_argument("invalid YAML at line " + std::to_string(e.mark.line + 1) +
+                            ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+  if (docs.empty()) return invalid_argument("invalid YAML: the body holds no document");
+  if (docs.size() > 1) {
+    return invalid_argument("invalid YAML: the body holds " + std::to_string(docs.size()) +
+                            " documents; send one resource per request");
+  }
+  try {
+    return yaml_node(docs[0], 0);
+  } catch (const YAML::Exception& e) {
+    return invalid_argument(std::string("invalid YAML: ") + e.what());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+namespace {
+
+std::string media_type(const httplib::Request& req) {
+  std::string ct = req.get_header_value("Content-Type");
+  if (size_t semi = ct.find(';'); semi != std::string::npos) ct.resize(semi);
+  while (!ct.empty() && std::isspace(static_cast<unsigned char>(ct.back()))) ct.pop_back();
+  std::transform(ct.begin(), ct.end(), ct.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ct;
+}
+
+bool is_yaml(const std::string& type) {
+  return type == "application/yaml" || type == "application/x-yaml" || type == "text/yaml" ||
+         type == "text/x-yaml";
+}
+
+Result<json> parse_resource_body(const httplib::Request& req) {
+  if (is_yaml(media_type(req))) {
+    if (req.body.empty()) return invalid_argument("invalid YAML: the request body is empty");
+    return yaml_to_json(req.body);
+  }
+  return parse_json_body(req.body);
+}
+
+Result<const resources::KindInfo*> kind_for_path(const std::string& plural) {
+  const resources::KindInfo* info = resources::find_kind(plural);
+  if (info != nullptr) return info;
+  std::string known;
+  for (const auto* k : resources::all_kinds()) {
+    if (!known.empty()) known += ", ";
+    known += k->plural;
+  }
+  return not_found("unknown resource type '" + plural + "' (known: " + known + ")");
+}
+
+// A parsed body → Resource of `info`'s kind; the body's kind (if any) must name the same kind.
+Result<resources::Resource> resource_from_body(json body, const resources::KindInfo& info) {
+  if (!body.is_object()) return invalid_argument("body: expected a resource object");
+  if (auto it = body.find("kind"); it != body.end() && it->is_string()) {
+    const resources::KindInfo* named = resources::find_kind(it->get<std::string>());
+    if (named != &info) {
+      return invalid_argument("kind: '" + it->get<std::string>() +
+                              "' does not match the path /v1/" + info.plural + " (kind " +
+                              info.kind + ")");
+    }
+  }
+  if (!body.contains("kind") || body["kind"].is_string()) body["kind"] = info.kind;
+  return resources::from_json(body, /*trusted=*/false);
+}
+
+bool truthy(const std::string& v) { return v == "1" || v == "true" || v == "True" || v == "yes"; }
+
+std::string sse_frame(const std::string& type, const resources::Resource& r) {
+  json ev = {{"type", type}, {"object", resources::to_json(r)}};
+  return "data: " + ev.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n";
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// watch streams
+
+struct NativeApi::WatchStream {
+  struct Pending {
+    std::string name;
+    int64_t version = 0;
+    std::string frame;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Pending> pending;  // GUARDED_BY(mu)
+  bool closed = false;          // GUARDED_BY(mu): shutdown or overflow; ends the stream
+  bool overflowed = false;      // GUARDED_BY(mu)
+  int64_t token = -1;           // set once before the stream is served
+};
+
+NativeApi::NativeApi(controllers::ControlPlane* control_plane, NativeApiOptions options)
+    : cp_(control_plane), options_(options) {}
+
+NativeApi::~NativeApi() { shutdown(); }
+
+void NativeApi::shutdown() {
+  std::set<std::shared_ptr<WatchStream>> streams;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    shutting_down_ = true;
+    streams = watches_;
+  }
+  for (const auto& s : streams) {
+    std::lock_guard<std::mutex> l(s->mu);
+    s->closed = true;
+    s->cv.notify_all();
+  }
+}
+
+size_t NativeApi::active_watches() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return watches_.size();
+}
+
+void NativeApi::watch(const std::string& kind, const std::string& name, httplib::Response& res) {
+  auto stream = std::make_shared<WatchStream>();
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (shutting_down_) {
+      set_native_error(res, unavailable("the server is shutting down"));
+      return;
+    }
+    watches_.insert(stream);
+  }
+  const size_t limit = options_.watch_queue_limit;
+  // Subscribe before reading the snapshot, so no change falls between the two.
+  stream->token = cp_->subscribe(kind, [stream, name, limit](const controllers::ResourceEvent& ev) {
+    if (!name.empty() && ev.object.name != name) return;
+    std::string frame = sse_frame(ev.type, ev.object);
+    std::lock_guard<std::mutex> l(stream->mu);
+    if (stream->closed) return;
+    if (stream->pending.size() >= limit) {
+      stream->closed = true;
+      stream->overflowed = true;
+    } else {
+      stream->pending.push_back({ev.object.name, ev.object.version, std::move(frame)});
+    }
+    stream->cv.notify_one();
+  });
+
+  auto forget = [this, stream] {
+    cp_->unsubscribe(stream->token);
+    std::lock_guard<std::mutex> l(mu_);
+    watches_.erase(stream);
+  };
+
+  std::vector<resources::Resource> snapshot;
+  if (name.empty()) {
+    auto items = cp_->list(kind);
+    if (!items.is_ok()) {
+      forget();
+      set_native_error(res, items.status());
+      return;
+    }
+    snapshot = std::move(items).value();
+  } else {
+    auto one = cp_->get(kind, name);
+    if (one.is_ok()) {
+      snapshot.push_back(std::move(one).value());
+    } else if (one.status().code() != StatusCode::kNotFound) {
+      forget();
+      set_native_error(res, one.status());
+      return;
+    }
+    // A name that does not exist yet is watchable: its ADDED arrives when it is created.
+  }
+  {
+    std::lock_guard<std::mutex> l(stream->mu);
+    std::map<std::string, int64_t> seen;
+    for (const auto& r : snapshot) seen[r.name] = r.version;
+    std::deque<WatchStream::Pending> merged;
+    for (const auto& r : snapshot) merged.push_back({r.name, r.version, sse_frame("ADDED", r)});
+    for (auto& p : stream->pending) {
+      auto it = seen.find(p.name);
+      if (it != seen.end() && p.version <= it->second) continue;  // the snapshot has it
+      merged.push_back(std::move(p));
+    }
+    stream->pending = std::move(merged);
+  }
+
+  const auto ping = std::chrono::microseconds(std::max<Micros>(options_.watch_ping_interval, 1000));
+  res.status = 200;
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Accel-Buffering", "no");
+  res.set_chunked_content_provider(
+      "text/event-stream",
+      [stream, ping](size_t /*offset*/, httplib::DataSink& sink) {
+        std::deque<WatchStream::Pending> out;
+        bool closed = false;
+        bool overflowed = false;
+        {
+          std::unique_lock<std::mutex> l(stream->mu);
+          stream->cv.wait_for(l, ping, [&] { return !stream->pending.empty() || stream->closed; });
+          out.swap(stream->pending);
+          closed = stream->closed;
+          overflowed = stream->overflowed;
+        }
+        for (const auto& p : out)
+          if (!sink.write(p.frame.data(), p.frame.size())) return false;
+        if (closed) {
+          if (overflowed) {
+            static const std::string kOverflow =
+                ": overflow: this client fell behind; watch again\n\n";
+            sink.write(kOverflow.data(), kOverflow.size());
+          }
+          sink.done();
+          return true;
+        }
+        if (out.empty()) {
+          static const std::string kPing = ": ping\n\n";
+          if (!sink.write(kPing.data(), kPing.size())) return false;
+        }
+        return true;
+      },
+      [forget](bool /*success*/) { forget(); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// routes
+
+void NativeApi::add_routes(std::vector<Route>* routes) {
+  auto worker_json = [this](auto call) {
+    return [this, call](const httplib::Request& req, httplib::Response& res) {
+      auto body = parse_json_body(req.body);
+      if (!body.is_ok()) return set_native_error(res, body.status());
+      if (!body->is_object())
+        return set_native_error(res, invalid_argument("body: expected an object"));
+      const std::string worker = req.matches.size() > 1 ? req.matches[1].str() : std::string();
+      call(worker, *body, res);
+    };
+  };
+  const std::vector<std::string> kJson = {"application/json"};
+  // Worker routes first: httplib tries patterns in order and /v1/{plural} must not shadow them.
+  routes->push_back(
+      {"POST",
+       "/v1/workers/register",
+       "A worker announces itself (worker protocol)",
+       "workers",
+       {},
+       {},
+       kJson,
+       200,
+       "application/json",
+       false,
+       worker_json([this](const std::string&, const json& body, httplib::Response& res) {
+         auto r = cp_->worker_register(body);
+         if (!r.is_ok()) return set_native_error(res, r.status());
+         set_json(res, 200, *r);
+       })});
+  routes->push_back(
+      {"POST",
+       "/v1/workers/{worker}/heartbeat",
+       "Worker heartbeat; answers continue|stop|cancel",
+       "workers",
+       {},
+       {},
+       kJson,
+       200,
+       "application/json",
+       false,
+       worker_json([this](const std::string& w, const json& body, httplib::Response& res) {
+         auto r = cp_->worker_heartbeat(w, body);
+         if (!r.is_ok()) return set_native_error(res, r.status());
+         set_json(res, 200, *r);
+       })});
+  routes->push_back(
+      {"POST",
+       "/v1/workers/{worker}/lease",
+       "Long-poll for a task (up to waitMs)",
+       "workers",
+       {},
+       {},
+       kJson,
+       200,
+       "application/json",
+       false,
+       worker_json([this](const std::string& w, const json& body, httplib::Response& res) {
+         auto r = cp_->worker_lease(w, body);
+         if (!r.is_ok()) return set_native_error(res, r.status());
+         set_json(res, 200, *r);
+       })});
+  routes->push_back(
+      {"POST",
+       "/v1/workers/{worker}/log",
+       "Log lines of the worker's current task",
+       "workers",
+       {},
+       {},
+       kJson,
+       200,
+       "application/json",
+       false,
+       worker_json([this](const std::string& w, const json& body, httplib::Response& res) {
+         Status s = cp_->worker_log(w, body);
+         if (!s.is_ok()) return set_native_error(res, s);
+         set_json(res, 200, json::object());
+       })});
+  routes->push_back(
+      {"POST",
+       "/v1/workers/{worker}/done",
+       "The worker's task finished",
+       "workers",
+       {},
+       {},
+       kJson,
+       200,
+       "application/json",
+       false,
+       worker_json([this](const std::string& w, const json& body, httplib::Response& res) {
+         Status s = cp_->worker_done(w, body);
+         if (!s.is_ok()) return set_native_error(res, s);
+         set_json(res, 200, json::object());
+       })});
+
+  const std::vector<std::string> kResourceBody = {"application/json", "application/yaml"};
+  auto bind = [this](void (NativeApi::*fn)(const httplib::Request&, httplib::Response&)) {
+    return
+        [this, fn](const httplib::Request& req, httplib::Response& res) { (this->*fn)(req, res); };
+  };
+  routes->push_back({"POST",
+                     "/v1/{plural}",
+                     "Create a resource (JSON or YAML)",
+                     "native",
+                     {},
+                     {},
+                     kResourceBody,
+                     201,
+                     "application/json",
+                     false,
+                     bind(&NativeApi::create)});
+  routes->push_back({"GET",
+                     "/v1/{plural}",
+                     "List resources (labelSelector), or watch them as server-sent events",
+                     "native",
+                     {"labelSelector", "watch"},
+                     {},
+                     {},
+                     200,
+                     "application/json",
+                     false,
+                     bind(&NativeApi::list)});
+  routes->push_back({"GET",
+                     "/v1/{plural}/{name}",
+                     "Get a resource, or watch it (watch=1)",
+                     "native",
+                     {"watch"},
+                     {},
+                     {},
+                     200,
+                     "application/json",
+                     false,
+                     bind(&NativeApi::get)});
+  routes->push_back({"PUT",
+                     "/v1/{plural}/{name}",
+                     "Replace a resource's spec and labels",
+                     "native",
+                     {},
+                     {},
+                     kResourceBody,
+                     200,
+                     "application/json",
+                     false,
+                     bind(&NativeApi::replace)});
+  routes->push_back({"DELETE",
+                     "/v1/{plural}/{name}",
+                     "Delete a resource",
+                     "native",
+                     {},
+                     {},
+                     {},
+                     200,
+                     "application/json",
+                     false,
+                     bind(&NativeApi::remove)});
+  routes->push_back({"GET",
+                     "/v1/{plural}/{name}/log",
+                     "A page of a resource's log",
+                     "native",
+                     {"from", "size"},
+                     {},
+                     {},
+                     200,
+                     "application/json",
+                     false,
+                     bind(&NativeApi::log)});
+}
+
+void NativeApi::create(const httplib::Request& req, httplib::Response& res) {
+  auto info = kind_for_path(req.matches[1].str());
+  if (!info.is_ok()) return set_native_error(res, info.status());
+  auto body = parse_resource_body(req);
+  if (!body.is_ok()) return set_native_error(res, body.status());
+  auto r = resource_from_body(*body, **info);
+  if (!r.is_ok()) return set_native_error(res, r.status());
+  auto created = cp_->create(std::move(r).value());
+  if (!created.is_ok()) return set_native_error(res, created.status());
+  set_json(res, 201, resources::to_json(*created));
+}
+
+void NativeApi::list(const httplib::Request& req, httplib::Response& res) {
+  auto info = kind_for_path(req.matches[1].str());
+  if (!info.is_ok()) return set_native_error(res, info.status());
+  if (truthy(req.get_param_value("watch"))) {
+    if (req.has_param("labelSelector")) {
+      return set_native_error(res, invalid_argument("labelSelector: not supported with watch"));
+    }
+    return watch((*info)->kind, "", res);
+  }
+  resources::LabelSelector selector;
+  if (req.has_param("labelSelector")) {
+    auto sel = resources::parse_label_selector(req.get_param_value("labelSelector"));
+    if (!sel.is_ok()) return set_native_error(res, sel.status().with_context("labelSelector"));
+    selector = std::move(sel).value();
+  }
+  auto items = cp_->list((*info)->kind, selector);
+  if (!items.is_ok()) return set_native_error(res, items.status());
+  json arr = json::array();
+  for (const auto& r : *items) arr.push_back(resources::to_json(r));
+  set_json(res, 200,
+           {{"apiVersion", resources::kApiVersion},
+            {"kind", (*info)->kind + "List"},
+            {"items", std::move(arr)}});
+}
+
+void NativeApi::get(const httplib::Request& req, httplib::Response& res) {
+  auto info = kind_for_path(req.matches[1].str());
+  if (!info.is_ok()) return set_native_error(res, info.status());
+  const std::string name = req.matches[2].str();
+  if (truthy(req.get_param_value("watch"))) return watch((*info)->kind, name, res);
+  auto r = cp_->get((*info)->kind, name);
+  if (!r.is_ok()) return set_native_error(res, r.status());
+  set_json(res, 200, resources::to_json(*r));
+}
+
+void NativeApi::replace(const httplib::Request& req, httplib::Response& res) {
+  auto info = kind_for_path(req.matches[1].str());
+  if (!info.is_ok()) return set_native_error(res, info.status());
+  const std::string name = req.matches[2].str();
+  auto body = parse_resource_body(req);
+  if (!body.is_ok()) return set_native_error(res, body.status());
+  auto r = resource_from_body(*body, **info);
+  if (!r.is_ok()) return set_native_error(res, r.status());
+  if (r->name.empty()) {
+    r->name = name;
+  } else if (r->name != name) {
+    return set_native_error(
+        res, invalid_argument("metadata.name: '" + r->name + "' does not match the path's name '" +
+                              name + "'"));
+  }
+  // from_json ignores a user's resourceVersion (untrusted); PUT honours it for optimistic
+  // concurrency, so read it here.
+  if (body->contains("metadata") && (*body)["metadata"].is_object() &&
+      (*body)["metadata"].contains("resourceVersion")) {
+    const json& v = (*body)["metadata"]["resourceVersion"];
+    try {
+      r->version = v.is_string() ? std::stoll(v.get<std::string>()) : v.get<int64_t>();
+    } catch (const std::exception&) {
+      return set_native_error(
+          res, invalid_argument("metadata.resourceVersion: expected an integer, got " + v.dump()));
+    }
+  }
+  auto updated = cp_->update_spec(*r);
+  if (!updated.is_ok()) return set_native_error(res, updated.status());
+  set_json(res, 200, resources::to_json(*updated));
+}
+
+void NativeApi::remove(const httplib::Request& req, httplib::Response& res) {
+  auto info = kind_for_path(req.matches[1].str());
+  if (!info.is_ok()) return set_native_error(res, info.status());
+  auto r = cp_->remove((*info)->kind, req.matches[2].str());
+  if (!r.is_ok()) return set_native_error(res, r.status());
+  set_json(res, 200, resources::to_json(*r));
+}
+
+void NativeApi::log(const httplib::Request& req, httplib::Response& res) {
+  auto info = kind_for_path(req.matches[1].str());
+  if (!info.is_ok()) return set_native_error(res, info.status());
+  const std::string name = req.matches[2].str();
+  auto from = query_int(req, "from", 0);
+  if (!from.is_ok()) return set_native_error(res, from.status());
+  auto size = query_int(req, "size", 1000);
+  if (!size.is_ok()) return set_native_error(res, size.status());
+  if (*from < 0) return set_native_error(res, invalid_argument("from: must be >= 0"));
+  if (*size < 0 || *size > 100000) {
+    return set_native_error(
+        res, invalid_argument("size: expected 0 to 100000, got " + std::to_string(*size)));
+  }
+  auto r = cp_->get((*info)->kind, name);
+  if (!r.is_ok()) return set_native_error(res, r.status());
+  auto page = cp_->store().read_log((*info)->kind, name, *from, *size);
+  if (!page.is_ok()) return set_native_error(res, page.status());
+  set_json(res, 200, {{"from", *from}, {"total", page->total}, {"lines", page->lines}});
+}
+
+}  // namespace eddy::server
