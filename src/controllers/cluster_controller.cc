@@ -132,6 +132,8 @@ void ControlPlane::reconcile_clusters() {
     return;
   }
   for (Resource& c : *clusters) reconcile_cluster(c);
+  for (const Resource& s : store_->list("Session").value_or({}))
+    if (s.status.value("state", "") == "starting") refresh_session_state(s.name);
 }
 
 void ControlPlane::reconcile_cluster(Resource c) {

@@ -169,6 +169,10 @@ Result<Resource> ControlPlane::create(Resource r) {
     }
     enqueue(stored);
   }
+  if (stored.kind == "Session") {  // on a ready cluster a session is idle at once
+    refresh_session_state(stored.name);
+    if (auto s = store_->get("Session", stored.name); s.is_ok()) stored = *s;
+  }
   wake();
   return stored;
 }
