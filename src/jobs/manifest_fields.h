@@ -15,6 +15,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "common/byte_size.h"
 #include "common/status.h"
 
 namespace eddy::jobs {
@@ -77,7 +78,6 @@ class Fields {
   std::set<std::string> known_;
 };
 
-// "512MiB", "1GiB", "1G", "300MB", "4096": a byte count.
-Result<uint64_t> parse_byte_size(const std::string& text);
+using eddy::parse_byte_size;  // common/byte_size.h (manifests and flags share one parser)
 
 }  // namespace eddy::jobs
