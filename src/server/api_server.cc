@@ -484,6 +484,12 @@ void ApiServer::configure_server() {
   server_->set_keep_alive_max_count(1000);
   server_->set_keep_alive_timeout(5);
   server_->set_tcp_nodelay(true);
+  // httplib's default also sets SO_REUSEPORT, which lets a second `eddy serve` bind the same port
+  // and silently take half the requests: only SO_REUSEADDR (restart without TIME_WAIT trouble).
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
 
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_request = RequestContext{};

@@ -196,6 +196,17 @@ TEST(ApiServerAuthTest, NonLoopbackBindNeedsAToken) {
   EXPECT_NE(s.message().find("token"), std::string::npos);
 }
 
+TEST(ApiServerBindTest, APortInUseIsRefused) {
+  ApiServerOptions o;
+  o.port = 0;
+  ApiServer first(o);
+  ASSERT_TRUE(first.bind().is_ok());
+  o.port = first.port();
+  ApiServer second(o);
+  Status s = second.bind();
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.to_string();
+}
+
 TEST(ApiServerAuthTest, BearerTokenIsRequiredOffLoopback) {
   TestServerConfig config;
   config.api.host = "0.0.0.0";
