@@ -20,6 +20,7 @@ void add_run_command(CLI::App& app, CommandContext& ctx);   // eddy run FILE
 void add_text_command(CLI::App& app, CommandContext& ctx);  // eddy text sentiment|hashtags|lang
 void add_fs_command(CLI::App& app, CommandContext& ctx);    // eddy fs ls|cp|cat|rm
 void add_sql_command(CLI::App& app, CommandContext& ctx);   // eddy sql "QUERY"
+void add_serve_command(CLI::App& app, CommandContext& ctx);  // eddy serve (control plane)
 void add_apply_command(CLI::App& app, CommandContext& ctx);     // eddy apply -f FILE|DIR|-
 void add_get_command(CLI::App& app, CommandContext& ctx);       // eddy get KIND [NAME]
 void add_describe_command(CLI::App& app, CommandContext& ctx);  // eddy describe KIND NAME

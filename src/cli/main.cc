@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   eddy::cli::add_text_command(app, ctx);
   eddy::cli::add_fs_command(app, ctx);
   eddy::cli::add_sql_command(app, ctx);
+  eddy::cli::add_serve_command(app, ctx);
   eddy::cli::add_apply_command(app, ctx);
   eddy::cli::add_get_command(app, ctx);
   eddy::cli::add_describe_command(app, ctx);

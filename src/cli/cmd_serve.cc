@@ -1,0 +1,259 @@
+// eddy serve [--bind 127.0.0.1:8998] [--data-dir ./eddy-data] [--store URI] [--token-file F]
+//            [--public-host H] [--allow-path DIR]... [--allow-bucket B]... [--keep-workers]
+// The control plane: the resource store, the controllers and the REST API (native, Livy, EMR) on
+// one port (docs/api.md). SIGINT/SIGTERM stop it gracefully: stop accepting, stop the
+// controllers, then stop the workers (unless --keep-workers: a restarted server re-attaches
+// them). A second signal during that exits at once.
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cluster/worker_backend.h"
+#include "common/log.h"
+#include "controllers/control_plane.h"
+#include "server/api_server.h"
+#include "store/resource_store.h"
+
+namespace eddy::cli {
+namespace {
+
+struct ServeArgs {
+  std::string bind = "127.0.0.1:8998";
+  std::string data_dir = "./eddy-data";
+  std::string store;
+  std::string token_file;
+  std::string public_host;
+  std::vector<std::string> allow_paths;
+  std::vector<std::string> allow_buckets;
+  bool keep_workers = false;
+  bool verbose = false;
+};
+
+struct BindAddress {
+  std::string host;
+  int port = 0;
+};
+
+// "HOST:PORT", "[V6]:PORT", ":PORT" (loopback) or "PORT".
+Result<BindAddress> parse_bind(const std::string& text) {
+  BindAddress b;
+  std::string port;
+  if (!text.empty() && text.front() == '[') {
+    size_t close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      return invalid_argument("--bind: expected [ADDRESS]:PORT, got '" + text + "'");
+    b.host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else if (size_t colon = text.rfind(':'); colon != std::string::npos) {
+    b.host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  } else {
+    port = text;
+  }
+  if (b.host.empty()) b.host = "127.0.0.1";
+  try {
+    size_t used = 0;
+    long p = std::stol(port, &used);
+    if (used != port.size() || p < 0 || p > 65535) throw std::out_of_range("port");
+    b.port = static_cast<int>(p);
+  } catch (const std::exception&) {
+    return invalid_argument("--bind: expected HOST:PORT with a port from 0 to 65535, got '" + text +
+                            "'");
+  }
+  return b;
+}
+
+bool is_wildcard(const std::string& host) { return host == "0.0.0.0" || host == "::"; }
+
+Result<std::string> read_token_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return not_found("--token-file " + path + ": cannot be read");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string token = ss.str();
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  if (token.empty()) return invalid_argument("--token-file " + path + ": empty");
+  if (token.find_first_of(" \t\r\n") != std::string::npos)
+    return invalid_argument("--token-file " + path + ": the token must be one word");
+  return token;
+}
+
+// DATA_DIR/token: read it if a previous start wrote it, else 32 random bytes as hex, created
+// 0600 with O_EXCL so that it is never readable by others, not even for a moment.
+Result<std::string> data_dir_token(const std::string& data_dir, bool* generated) {
+  const std::string path = data_dir + "/token";
+  *generated = false;
+  if (std::filesystem::exists(path)) return read_token_file(path);
+  unsigned char raw[32];
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  if (!urandom.read(reinterpret_cast<char*>(raw), sizeof raw))
+    return io_error("cannot read /dev/urandom to generate a token");
+  static const char kHex[] = "0123456789abcdef";
+  std::string token;
+  for (unsigned char c : raw) {
+    token += kHex[c >> 4];
+    token += kHex[c & 15];
+  }
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return io_error(path + ": cannot create: " + std::strerror(errno));
+  std::string line = token + "\n";
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ok = (::fsync(fd) == 0) && ok;
+  ::close(fd);
+  if (!ok) return io_error(path + ": cannot write the token");
+  *generated = true;
+  return token;
+}
+
+Result<std::string> self_executable() {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return io_error("cannot find the eddy executable (/proc/self/exe)");
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+std::string url_host(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+Status run_serve(const ServeArgs& a) {
+  if (a.verbose) set_log_level(LogLevel::kDebug);
+  if (!a.allow_paths.empty() || !a.allow_buckets.empty()) {
+    // ControlPlaneOptions has no field for the roots yet: refusing is safer than serving with a
+    // restriction the user asked for and that nothing enforces.
+    return unimplemented(
+        "--allow-path/--allow-bucket are not enforced by this build's control plane yet; start "
+        "without them (and bind to loopback) until they are");
+  }
+  EDDY_ASSIGN_OR_RETURN(BindAddress bind, parse_bind(a.bind));
+  std::error_code ec;
+  std::filesystem::create_directories(a.data_dir, ec);
+  if (ec) return io_error("--data-dir " + a.data_dir + ": cannot create: " + ec.message());
+  const std::string data_dir = std::filesystem::absolute(a.data_dir).lexically_normal().string();
+
+  // Signals are taken by sigwait() on this thread: block them before any thread starts, so that
+  // every thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the server
+
+  std::string token;
+  const bool loopback = server::is_loopback_host(bind.host);
+  if (!a.token_file.empty()) {
+    EDDY_ASSIGN_OR_RETURN(token, read_token_file(a.token_file));
+  } else if (!loopback) {
+    bool generated = false;
+    EDDY_ASSIGN_OR_RETURN(token, data_dir_token(data_dir, &generated));
+    std::fprintf(stderr,
+                 "eddy serve: %s the API token in %s/token (clients send "
+                 "'Authorization: Bearer TOKEN')\n",
+                 generated ? "generated" : "using", data_dir.c_str());
+  }
+
+  server::ApiServerOptions api_options;
+  api_options.host = bind.host;
+  api_options.port = bind.port;
+  api_options.token = token;
+  server::ApiServer api(api_options);
+  EDDY_RETURN_IF_ERROR(api.bind());
+
+  EDDY_ASSIGN_OR_RETURN(std::unique_ptr<store::ResourceStore> store,
+                        store::open_store(a.store, data_dir));
+  EDDY_ASSIGN_OR_RETURN(std::unique_ptr<cluster::WorkerBackend> backend,
+                        cluster::make_backend("local"));
+  controllers::ControlPlaneOptions cp_options;
+  const std::string worker_host = is_wildcard(bind.host) ? "127.0.0.1" : bind.host;
+  cp_options.server_url = "http://" + url_host(worker_host) + ":" + std::to_string(api.port());
+  if (!a.public_host.empty()) {
+    cp_options.public_host = a.public_host;
+  } else if (is_wildcard(bind.host)) {
+    char name[256] = {0};
+    cp_options.public_host = gethostname(name, sizeof name - 1) == 0 ? name : "localhost";
+  } else {
+    cp_options.public_host = bind.host;
+  }
+  EDDY_ASSIGN_OR_RETURN(cp_options.eddy_binary, self_executable());
+  cp_options.data_dir = data_dir;
+  cp_options.worker_token = token;
+  controllers::ControlPlane cp(std::move(store), std::move(backend), cp_options);
+  EDDY_RETURN_IF_ERROR(cp.start());
+  EDDY_RETURN_IF_ERROR(api.start(&cp));
+
+  const std::string store_name = a.store.empty() ? "sqlite:" + data_dir + "/eddy.db" : a.store;
+  std::fprintf(stderr, "eddy serve: listening on http://%s:%d (store: %s, data: %s)\n",
+               url_host(bind.host).c_str(), api.port(), store_name.c_str(), data_dir.c_str());
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::fprintf(stderr, "eddy serve: %s: stopping (again to exit at once)\n",
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
+  std::thread([stop_signals] {
+    int again = 0;
+    sigwait(&stop_signals, &again);
+    std::fprintf(stderr, "eddy serve: second signal: exiting now\n");
+    std::_Exit(130);
+  }).detach();
+
+  api.close();  // no new requests; watch streams end
+  cp.stop();    // the controllers stop and workers' long-polls return
+  api.stop();   // in-flight requests finish
+  if (a.keep_workers) {
+    std::fprintf(stderr, "eddy serve: stopped; workers left running (--keep-workers)\n");
+  } else {
+    cp.shutdown_workers();
+    std::fprintf(stderr, "eddy serve: stopped\n");
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, CommandContext& ctx) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "Run the control plane: resources, workers and the REST API (native, Livy, EMR)");
+  cmd->add_option("--bind", args->bind,
+                  "HOST:PORT to listen on (default 127.0.0.1:8998; port 0 = any free port). "
+                  "A non-loopback HOST requires a bearer token");
+  cmd->add_option(
+      "--data-dir", args->data_dir,
+      "the store (eddy.db), the token and workers' scratch space (default ./eddy-data)");
+  cmd->add_option("--store", args->store,
+                  "resource store: sqlite (default, DATA_DIR/eddy.db), sqlite:PATH or "
+                  "postgresql://...");
+  cmd->add_option("--token-file", args->token_file,
+                  "file holding the API bearer token (default off loopback: DATA_DIR/token, "
+                  "generated at first start)");
+  cmd->add_option("--public-host", args->public_host,
+                  "host name clients use to reach this server (EMR's MasterPublicDnsName)");
+  cmd->add_option("--allow-path", args->allow_paths,
+                  "a directory jobs may read and write (repeatable)");
+  cmd->add_option("--allow-bucket", args->allow_buckets,
+                  "an s3:// bucket jobs may read and write (repeatable)");
+  cmd->add_flag("--keep-workers", args->keep_workers,
+                "leave workers running on shutdown (a restarted server re-attaches them)");
+  cmd->add_flag("-v,--verbose", args->verbose, "log every request (debug level)");
+  cmd->callback([args, &ctx] {
+    Status s = run_serve(*args);
+    if (!s.is_ok()) ctx.fail(s);
+  });
+}
+
+}  // namespace eddy::cli
