@@ -489,6 +489,11 @@ void ApiServer::configure_server() {
   server_->set_socket_options([](socket_t sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+#ifdef SO_REUSEPORT
+    // Debian's compiled libcpp-httplib may set SO_REUSEPORT itself: switch it off explicitly.
+    int no = 0;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEPORT, &no, sizeof no);
+#endif
   });
 
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
