@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <regex>
 
 namespace eddy::cluster {
 namespace {
@@ -36,19 +35,45 @@ Status status_for_answer(int http, const std::string& body, const std::string& w
   return invalid_argument(text);
 }
 
+// httplib names its errors in one word ("Connection"); say what happened.
+std::string describe(httplib::Error e) {
+  switch (e) {
+    case httplib::Error::Connection:
+      return "cannot connect (refused or unreachable)";
+    case httplib::Error::ConnectionTimeout:
+      return "connect timed out";
+    case httplib::Error::Read:
+      return "no answer (read failed or timed out)";
+    case httplib::Error::Write:
+      return "sending the request failed";
+    case httplib::Error::Canceled:
+      return "cancelled";
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLServerVerification:
+      return "TLS connection failed";
+    default:
+      return httplib::to_string(e);
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<WorkerClient>> WorkerClient::create(WorkerClientOptions options,
                                                            Clock* clock) {
-  static const std::regex kUrl(R"(^(https?://[^/]+)(/.*)?$)");
-  std::smatch m;
-  if (!std::regex_match(options.server_url, m, kUrl))
+  // scheme://host[:port][/prefix] (no std::regex: g++ 12 warns inside it under sanitizers).
+  const std::string& url = options.server_url;
+  const size_t scheme_end = url.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+  const size_t host_start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  const size_t path_start = std::min(url.find('/', host_start), url.size());
+  if ((scheme != "http" && scheme != "https") || path_start == host_start)
     return invalid_argument("--server: expected http://HOST:PORT or https://HOST:PORT, got '" +
-                            options.server_url + "'");
-  std::string prefix = m[2].matched ? m[2].str() : "";
+                            url + "'");
+  std::string base = url.substr(0, path_start);
+  std::string prefix = url.substr(path_start);
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
   return std::unique_ptr<WorkerClient>(
-      new WorkerClient(std::move(options), m[1].str(), prefix, clock));
+      new WorkerClient(std::move(options), std::move(base), std::move(prefix), clock));
 }
 
 WorkerClient::WorkerClient(WorkerClientOptions options, std::string base, std::string prefix,
@@ -85,7 +110,7 @@ Result<nlohmann::json> WorkerClient::call(const std::string& path, const nlohman
     if (res) last_contact_ = clock_->now();
     if (shut_down_) return unavailable(what + ": the worker is stopping");
   }
-  if (!res) return unavailable(what + ": " + httplib::to_string(res.error()));
+  if (!res) return unavailable(what + ": " + describe(res.error()));
   if (res->status < 200 || res->status > 299)
     return status_for_answer(res->status, res->body, what);
   if (res->body.empty()) return nlohmann::json::object();
