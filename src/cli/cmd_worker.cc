@@ -43,7 +43,12 @@ Result<std::string> self_executable() {
   char buf[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
   if (n <= 0) return io_error("cannot find the eddy executable (/proc/self/exe)");
-  return std::string(buf, static_cast<size_t>(n));
+  std::string path(buf, static_cast<size_t>(n));
+  // Replaced since this worker started (an upgrade): its tasks run the new binary.
+  const std::string deleted = " (deleted)";
+  if (path.size() > deleted.size() && path.ends_with(deleted))
+    path.resize(path.size() - deleted.size());
+  return path;
 }
 
 Status run_worker(const WorkerArgs& a) {
