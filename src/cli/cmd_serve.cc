@@ -10,18 +10,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "cli/commands.h"
+#include "cluster/sandbox.h"
 #include "cluster/worker_backend.h"
 #include "common/log.h"
 #include "controllers/control_plane.h"
@@ -126,19 +129,58 @@ Result<std::string> self_executable() {
   return std::string(buf, static_cast<size_t>(n));
 }
 
+// What jobs may touch (cluster/sandbox.h, docs/security.md): the --allow-path roots and
+// --allow-bucket buckets when any is given; off loopback without them, DATA_DIR/files and no
+// bucket; on loopback without them, no confinement (the user's own machine and files).
+Result<std::optional<cluster::Confinement>> confinement(const ServeArgs& a,
+                                                        const std::string& data_dir,
+                                                        bool loopback) {
+  if (a.allow_paths.empty() && a.allow_buckets.empty() && loopback)
+    return std::optional<cluster::Confinement>();
+  cluster::Confinement c;
+  std::vector<std::string> paths = a.allow_paths;
+  if (paths.empty() && a.allow_buckets.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir + "/files", ec);
+    if (ec) return io_error(data_dir + "/files: cannot create: " + ec.message());
+    paths.push_back(data_dir + "/files");
+    std::fprintf(stderr,
+                 "eddy serve: jobs may use files under %s/files and no S3 bucket; widen with "
+                 "--allow-path/--allow-bucket\n",
+                 data_dir.c_str());
+  }
+  for (const auto& p : paths) {
+    std::error_code ec;
+    auto canonical = std::filesystem::canonical(p, ec);
+    if (ec) return invalid_argument("--allow-path " + p + ": " + ec.message());
+    const auto data = std::filesystem::weakly_canonical(data_dir);
+    if (std::mismatch(canonical.begin(), canonical.end(), data.begin(), data.end()).first ==
+        canonical.end())
+      return invalid_argument("--allow-path " + p + ": contains the data directory " + data_dir +
+                              " (its token and store must stay out of jobs' reach); use another "
+                              "--data-dir or a narrower path");
+    c.paths.push_back(canonical.string());
+  }
+  for (const auto& b : a.allow_buckets) {
+    if (!cluster::is_bucket_name(b))
+      return invalid_argument("--allow-bucket '" + b +
+                              "': not an S3 bucket name (3 to 63 lowercase letters, digits, "
+                              "'-' and '.')");
+    c.buckets.push_back(b);
+  }
+  if (cluster::landlock_abi() < 1)
+    return failed_precondition(
+        "--allow-path/--allow-bucket (and serving beyond loopback) confine jobs with Landlock, "
+        "which this kernel does not offer (Linux 5.13+ with landlock in the LSM list)");
+  return std::optional<cluster::Confinement>(std::move(c));
+}
+
 std::string url_host(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
 Status run_serve(const ServeArgs& a) {
   if (a.verbose) set_log_level(LogLevel::kDebug);
-  if (!a.allow_paths.empty() || !a.allow_buckets.empty()) {
-    // ControlPlaneOptions has no field for the roots yet: refusing is safer than serving with a
-    // restriction the user asked for and that nothing enforces.
-    return unimplemented(
-        "--allow-path/--allow-bucket are not enforced by this build's control plane yet; start "
-        "without them (and bind to loopback) until they are");
-  }
   EDDY_ASSIGN_OR_RETURN(BindAddress bind, parse_bind(a.bind));
   std::error_code ec;
   std::filesystem::create_directories(a.data_dir, ec);
@@ -192,6 +234,7 @@ Status run_serve(const ServeArgs& a) {
   EDDY_ASSIGN_OR_RETURN(cp_options.eddy_binary, self_executable());
   cp_options.data_dir = data_dir;
   cp_options.worker_token = token;
+  EDDY_ASSIGN_OR_RETURN(cp_options.confine, confinement(a, data_dir, loopback));
   controllers::ControlPlane cp(std::move(store), std::move(backend), cp_options);
   EDDY_RETURN_IF_ERROR(cp.start());
   EDDY_RETURN_IF_ERROR(api.start(&cp));
@@ -244,7 +287,9 @@ void add_serve_command(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--public-host", args->public_host,
                   "host name clients use to reach this server (EMR's MasterPublicDnsName)");
   cmd->add_option("--allow-path", args->allow_paths,
-                  "a directory jobs may read and write (repeatable)");
+                  "a directory jobs may read and write (repeatable); jobs are then confined to "
+                  "these and the --allow-bucket buckets (default: unconfined on loopback, "
+                  "DATA_DIR/files beyond it)");
   cmd->add_option("--allow-bucket", args->allow_buckets,
                   "an s3:// bucket jobs may read and write (repeatable)");
   cmd->add_flag("--keep-workers", args->keep_workers,

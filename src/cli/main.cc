@@ -1,9 +1,14 @@
 // The eddy command: one binary, subcommands in kubectl's habits.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+#include <string>
+#include <vector>
+
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "common/log.h"
+#include "storage/object_store.h"
 
 namespace eddy::cli {
 void CommandContext::fail(const Status& status) {
@@ -12,7 +17,26 @@ void CommandContext::fail(const Status& status) {
 }
 }  // namespace eddy::cli
 
+namespace {
+// EDDY_ALLOW_BUCKETS=b1,b2 (empty: none) confines this process's S3 access to those buckets;
+// a worker sets it for the tasks of a confined server (cluster/sandbox.h, docs/security.md).
+void confine_buckets_from_environment() {
+  const char* env = std::getenv("EDDY_ALLOW_BUCKETS");
+  if (env == nullptr) return;
+  std::vector<std::string> buckets;
+  std::string all = env;
+  for (size_t b = 0; b <= all.size();) {
+    size_t e = all.find(',', b);
+    if (e == std::string::npos) e = all.size();
+    if (e > b) buckets.push_back(all.substr(b, e - b));
+    b = e + 1;
+  }
+  eddy::storage::confine_to_buckets(buckets);
+}
+}  // namespace
+
 int main(int argc, char** argv) {
+  confine_buckets_from_environment();
   CLI::App app{"Eddy: stream jobs, batch jobs, workflows and ML jobs in one binary"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "eddy 0.1.0");

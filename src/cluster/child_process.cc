@@ -14,6 +14,8 @@
 #include <iterator>
 #include <sstream>
 
+#include "cluster/sandbox.h"
+
 extern char** environ;
 
 namespace eddy::cluster {
@@ -24,7 +26,8 @@ struct SpawnFailure {
   int step;  // index into kSteps
   int err;
 };
-constexpr const char* kSteps[] = {"setsid", "setpgid", "redirecting stdio", "chdir", "exec"};
+constexpr const char* kSteps[] = {"setsid", "setpgid", "redirecting stdio", "chdir", "exec",
+                                  "entering the Landlock sandbox"};
 
 // Runs in the forked child: only async-signal-safe calls until exec.
 [[noreturn]] void exec_child(const SpawnOptions& o, char* const* argv, char* const* envp,
@@ -49,6 +52,8 @@ constexpr const char* kSteps[] = {"setsid", "setpgid", "redirecting stdio", "chd
   } else if (setpgid(0, 0) < 0) {
     fail(1);
   }
+  // Before the descriptors are closed: the ruleset is one of them.
+  if (o.landlock_ruleset_fd >= 0 && !apply_landlock_in_child(o.landlock_ruleset_fd)) fail(5);
   // Move the sources above 2 first so that one of them sitting on 0..2 is not overwritten.
   int tmp[3];
   for (int i = 0; i < 3; ++i) {

@@ -40,6 +40,9 @@ struct SpawnOptions {
   // killed as one group by kill(-pid).
   enum class Group { kNewSession, kNewProcessGroup };
   Group group = Group::kNewProcessGroup;
+  // A Landlock ruleset (cluster/sandbox.h) the child restricts itself with before exec;
+  // -1 = none. The caller keeps it open until spawn_process() returns.
+  int landlock_ruleset_fd = -1;
 };
 
 // Starts the program; returns its pid once exec has succeeded. Errors (program missing, not

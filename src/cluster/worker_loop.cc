@@ -16,9 +16,11 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <thread>
 
 #include "cluster/child_process.h"
+#include "cluster/sandbox.h"
 #include "common/log.h"
 #include "common/time_format.h"
 
@@ -511,6 +513,24 @@ void WorkerLoop::run_task(const nlohmann::json& task) {
     fs::create_directories(dir, ec);
     Status files = ec ? io_error(dir.string() + ": " + ec.message())
                       : write_task_files(any_field(task, "files"), dir);
+    // A confined task runs in a Landlock sandbox; a worker that cannot build one refuses the
+    // task rather than run it unconfined.
+    std::optional<Confinement> confine;
+    std::optional<LandlockRuleset> ruleset;
+    if (files.is_ok() && task.contains("confine") && !task["confine"].is_null()) {
+      auto c = Confinement::from_json(task["confine"]);
+      if (!c.is_ok()) {
+        files = c.status();
+      } else {
+        confine = std::move(c).value();
+        auto rs = LandlockRuleset::build(task_rules(*confine, dir.string(), options_.eddy_binary));
+        if (rs.is_ok()) {
+          ruleset = std::move(rs).value();
+        } else {
+          files = invalid_argument("cannot confine the task: " + rs.status().message());
+        }
+      }
+    }
     if (!files.is_ok()) {
       refuse(files.code() == StatusCode::kInvalidArgument ? kExitRefused : kExitSetupFailed,
              "eddy worker: " + files.message());
@@ -520,7 +540,12 @@ void WorkerLoop::run_task(const nlohmann::json& task) {
       TaskOutcome outcome;
       {
         LogShipper logs(*client_, options_.name, ref.to_json());
-        outcome = execute(argv, dir.string(), logs);
+        std::vector<std::string> env = {"EDDY_THREADS=" + std::to_string(options_.cores)};
+        if (confine) {
+          auto extra = task_environment(*confine, dir.string());
+          env.insert(env.end(), extra.begin(), extra.end());
+        }
+        outcome = execute(argv, dir.string(), env, ruleset ? ruleset->fd() : -1, logs);
         EDDY_INFO("eddy worker: task " << ref.name << " attempt " << ref.attempt
                                        << " ended: exit code " << outcome.exit_code);
         logs.finish(retry_policy());  // the stderr lines go before `done`
@@ -536,7 +561,9 @@ void WorkerLoop::run_task(const nlohmann::json& task) {
 }
 
 WorkerLoop::TaskOutcome WorkerLoop::execute(const std::vector<std::string>& argv,
-                                            const std::string& dir, LogShipper& logs) {
+                                            const std::string& dir,
+                                            const std::vector<std::string>& env,
+                                            int landlock_ruleset_fd, LogShipper& logs) {
   TaskOutcome o;
   auto setup_failed = [&](const std::string& message) {
     o.exit_code = kExitSetupFailed;
@@ -555,7 +582,8 @@ WorkerLoop::TaskOutcome WorkerLoop::execute(const std::vector<std::string>& argv
   SpawnOptions so;
   so.argv.push_back(options_.eddy_binary);
   so.argv.insert(so.argv.end(), argv.begin(), argv.end());
-  so.env = environment_with({"EDDY_THREADS=" + std::to_string(options_.cores)});
+  so.env = environment_with(env);
+  so.landlock_ruleset_fd = landlock_ruleset_fd;
   so.cwd = dir;
   so.stdout_fd = out_pipe[1];
   so.stderr_fd = err_pipe[1];

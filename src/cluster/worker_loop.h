@@ -96,7 +96,9 @@ class WorkerLoop {
   void heartbeat_loop();
   void handle_action(const std::string& action, const std::optional<TaskRef>& reported);
   void run_task(const nlohmann::json& task);
+  // env: variables on top of the worker's own; landlock_ruleset_fd: -1 or the task's sandbox.
   TaskOutcome execute(const std::vector<std::string>& argv, const std::string& dir,
+                      const std::vector<std::string>& env, int landlock_ruleset_fd,
                       LogShipper& logs);
   void report_done(const TaskRef& ref, const TaskOutcome& outcome);
   nlohmann::json heartbeat_body(std::optional<TaskRef>* reported);

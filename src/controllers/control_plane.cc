@@ -133,6 +133,7 @@ Result<Resource> ControlPlane::create(Resource r) {
   r.kind = info->kind;
   if (!r.name.empty()) EDDY_RETURN_IF_ERROR(resources::validate_name(r.name, "metadata.name"));
   EDDY_RETURN_IF_ERROR(info->validate_spec(r.spec));
+  EDDY_RETURN_IF_ERROR(check_confinement(r.kind, r.spec));
   r.status = nlohmann::json::object();
   Micros now = clock_->now();
   std::lock_guard<std::mutex> l(impl_->mu);
@@ -320,6 +321,9 @@ Result<Resource> ControlPlane::add_statement(const std::string& session, const s
   {
     std::lock_guard<std::mutex> l(impl_->mu);
     EDDY_ASSIGN_OR_RETURN(Resource s, store_->get("Session", session));
+    // Before the statement number is taken: a refused statement leaves no gap.
+    EDDY_RETURN_IF_ERROR(check_confinement(
+        "Statement", {{"code", code}, {"kind", kind.empty() ? s.spec.value("kind", "eddy") : kind}}));
     std::string state = s.status.value("state", "");
     if (state == "dead" || state == "killed" || state == "error" || state == "shutting_down" ||
         state == "success")

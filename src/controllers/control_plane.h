@@ -16,12 +16,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "cluster/sandbox.h"
 #include "cluster/worker_backend.h"
 #include "common/clock.h"
 #include "common/status.h"
@@ -41,6 +43,9 @@ struct ControlPlaneOptions {
   Micros reconcile_interval = 200'000;
   std::string default_cluster = "default";  // created on demand when work names no cluster
   bool background_reconcile = true;  // false in tests: they call reconcile_now() instead
+  // Set: every task runs confined to these paths and buckets (cluster/sandbox.h), and
+  // requests naming other ones are refused with 403. Unset: tasks run unconfined.
+  std::optional<cluster::Confinement> confine;
 };
 
 // One change, as watch streams it (Kubernetes' watch event shape).
@@ -136,6 +141,9 @@ class ControlPlane {
                      bool allow_retry = true);
   void refresh_session_state(const std::string& session);
   Result<resources::Resource> run_sql_command(resources::Resource stmt);
+  // With options_.confine: 403 for a batch file, a view path or an INSERT OVERWRITE
+  // DIRECTORY outside the allowed paths and buckets. OK otherwise.
+  Status check_confinement(const std::string& kind, const nlohmann::json& spec) const;
 
   std::unique_ptr<store::ResourceStore> store_;
   std::unique_ptr<cluster::WorkerBackend> backend_;

@@ -51,7 +51,7 @@ class ControlPlaneTest : public ::testing::Test {
     cp_.reset();
     std::filesystem::remove_all(dir_);
   }
-  void open() {
+  void open(std::optional<cluster::Confinement> confine = std::nullopt) {
     cp_.reset();
     auto store = store::open_store("", dir_.string());
     ASSERT_TRUE(store.is_ok()) << store.status().message();
@@ -59,6 +59,7 @@ class ControlPlaneTest : public ::testing::Test {
     o.server_url = "http://127.0.0.1:1";
     o.data_dir = dir_.string();
     o.background_reconcile = false;
+    o.confine = std::move(confine);
     cp_ = std::make_unique<ControlPlane>(std::move(*store), std::make_unique<FakeBackend>(&shared_),
                                          o, &clock_);
     ASSERT_TRUE(cp_->start().is_ok());
@@ -275,6 +276,47 @@ TEST_F(ControlPlaneTest, BadRequestsNameTheProblem) {
   EXPECT_NE(cp_->create(b).status().message().find("spec.className"), std::string::npos);
   EXPECT_EQ(cp_->add_statement("nosuch", "SELECT 1", "sql").status().code(),
             StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace eddy::controllers
+
+namespace eddy::controllers {
+namespace {
+
+// A confined server refuses requests naming paths or buckets outside its roots before any
+// state changes (no statement number taken), and hands every task its confinement.
+TEST_F(ControlPlaneTest, ConfinedServerRefusesOutsidePathsAndConfinesTasks) {
+  cluster::Confinement c;
+  c.paths = {"/data"};
+  c.buckets = {"emr"};
+  open(c);
+  ready_cluster("emr");
+  Resource r;
+  r.kind = "Batch";
+  r.spec = {{"file", "/etc/job.yaml"}, {"cluster", "emr"}};
+  EXPECT_EQ(cp_->create(r).status().code(), StatusCode::kPermissionDenied);
+  r.spec["file"] = "s3://other/job.yaml";
+  EXPECT_EQ(cp_->create(r).status().code(), StatusCode::kPermissionDenied);
+  r.spec["file"] = "/data/job.yaml";
+  ASSERT_TRUE(cp_->create(r).is_ok());
+  nlohmann::json task = lease("emr", "emr-w0");
+  ASSERT_TRUE(task.is_object());
+  EXPECT_EQ(task["confine"], c.to_json());
+
+  Resource s = make("Session", "q", {{"kind", "sql"}, {"cluster", "emr"}});
+  cp_->reconcile_now();
+  auto bad = cp_->add_statement(
+      s.name, "CREATE TEMPORARY VIEW t USING json OPTIONS (path '/home/x')", "");
+  EXPECT_EQ(bad.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(bad.status().message().find("CREATE TEMPORARY VIEW t"), std::string::npos)
+      << bad.status().message();
+  auto bad_out = cp_->add_statement(
+      s.name, "INSERT OVERWRITE DIRECTORY 's3://other/out' USING json SELECT 1", "");
+  EXPECT_EQ(bad_out.status().code(), StatusCode::kPermissionDenied);
+  auto ok = cp_->add_statement(s.name, "SELECT 1", "");
+  ASSERT_TRUE(ok.is_ok());
+  EXPECT_EQ(ok->spec["id"], 0);  // the refused ones took no number
 }
 
 }  // namespace

@@ -59,6 +59,19 @@ Result<Resource> ControlPlane::run_sql_command(Resource stmt) {
   return save(stmt);
 }
 
+Status ControlPlane::check_confinement(const std::string& kind, const nlohmann::json& spec) const {
+  if (!options_.confine) return Status::ok();
+  const cluster::Confinement& c = *options_.confine;
+  if (kind == "Batch") return c.allows(spec.value("file", ""));
+  if (kind != "Statement" || spec.value("kind", "") != "sql") return Status::ok();
+  const std::string code = spec.value("code", "");
+  if (auto view = parse_view_definition(code); view.has_value())
+    return c.allows(view->path).with_context("CREATE TEMPORARY VIEW " + view->name);
+  if (auto insert = parse_insert_directory(code); insert.has_value())
+    return c.allows(insert->path).with_context("INSERT OVERWRITE DIRECTORY");
+  return Status::ok();
+}
+
 Result<nlohmann::json> ControlPlane::build_task(const Resource& task, int64_t attempt) {
   nlohmann::json t = {{"kind", task.kind}, {"name", task.name}, {"attempt", attempt},
                       {"files", nlohmann::json::object()}};
@@ -113,6 +126,7 @@ Result<nlohmann::json> ControlPlane::build_task(const Resource& task, int64_t at
     }
   }
   t["argv"] = argv;
+  if (options_.confine) t["confine"] = options_.confine->to_json();
   return t;
 }
 

@@ -4,7 +4,10 @@
 #include <cctype>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 
+#include "storage/bucket_confined_store.h"
 #include "storage/local_store.h"
 #include "storage/s3_store.h"
 
@@ -16,6 +19,8 @@ struct StoreRegistry {
   std::map<std::string, std::shared_ptr<ObjectStore>> overrides;  // GUARDED_BY(mu)
   std::shared_ptr<ObjectStore> s3;                                // GUARDED_BY(mu)
   std::shared_ptr<ObjectStore> local;                             // GUARDED_BY(mu)
+  std::optional<std::set<std::string>> buckets;                   // GUARDED_BY(mu)
+  std::map<std::string, std::shared_ptr<ObjectStore>> confined;  // GUARDED_BY(mu), by scheme
 };
 
 StoreRegistry& registry() {
@@ -48,22 +53,49 @@ void set_store_for_scheme(const std::string& scheme, std::shared_ptr<ObjectStore
   } else {
     r.overrides.erase(scheme);
   }
+  r.confined.erase(scheme);
 }
+
+void confine_to_buckets(const std::vector<std::string>& buckets) {
+  StoreRegistry& r = registry();
+  std::lock_guard<std::mutex> l(r.mu);
+  r.buckets.emplace(buckets.begin(), buckets.end());
+  r.confined.clear();
+}
+
+namespace {
+
+// The S3 store for `scheme` (overridden or default), before any confinement. Holds r.mu.
+Result<std::shared_ptr<ObjectStore>> unconfined_s3_store(StoreRegistry& r,
+                                                         const std::string& scheme,
+                                                         const std::string& uri) {
+  auto it = r.overrides.find(scheme);
+  if (it != r.overrides.end()) return it->second;
+  if (!r.s3) {
+    auto config = load_s3_config();
+    if (!config.is_ok()) return config.status().with_context(uri);
+    r.s3 = std::make_shared<S3Store>(std::move(config).value());
+  }
+  return r.s3;
+}
+
+}  // namespace
 
 Result<std::shared_ptr<ObjectStore>> store_for(const std::string& uri) {
   const std::string scheme = scheme_of(uri);
   StoreRegistry& r = registry();
   std::lock_guard<std::mutex> l(r.mu);
+  if (scheme == "s3" || scheme == "s3a") {
+    if (!r.buckets) return unconfined_s3_store(r, scheme, uri);
+    auto& confined = r.confined[scheme];
+    if (!confined) {
+      EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ObjectStore> base, unconfined_s3_store(r, scheme, uri));
+      confined = std::make_shared<BucketConfinedStore>(std::move(base), *r.buckets);
+    }
+    return confined;
+  }
   auto it = r.overrides.find(scheme.empty() ? "file" : scheme);
   if (it != r.overrides.end()) return it->second;
-  if (scheme == "s3" || scheme == "s3a") {
-    if (!r.s3) {
-      auto config = load_s3_config();
-      if (!config.is_ok()) return config.status().with_context(uri);
-      r.s3 = std::make_shared<S3Store>(std::move(config).value());
-    }
-    return r.s3;
-  }
   if (scheme.empty() || scheme == "file") {
     if (!r.local) r.local = std::make_shared<LocalStore>();
     return r.local;

@@ -75,6 +75,12 @@ bool is_object_store_uri(std::string_view uri);
 // standing in for S3. Thread-safe.
 void set_store_for_scheme(const std::string& scheme, std::shared_ptr<ObjectStore> store);
 
+// Confines this process to `buckets`: from now on every s3:// or s3a:// store call on another
+// bucket fails with kPermissionDenied (an empty list: no bucket at all). `eddy` calls it at
+// start when EDDY_ALLOW_BUCKETS is set — the variable a worker gives a confined task
+// (cluster/sandbox.h). There is no way back for the process.
+void confine_to_buckets(const std::vector<std::string>& buckets);
+
 // Convenience: whole object as a string; and write-and-commit in one call.
 Result<std::string> read_all(const std::string& uri);
 Status write_all(const std::string& uri, std::string_view bytes);
