@@ -246,194 +246,65 @@ json LivyApi::view(const resources::Resource& r) {
 
 void LivyApi::add_routes(std::vector<Route>* routes) {
   const std::vector<std::string> kJson = {"application/json"};
-  auto on =
-      [this](const char* kind,
-             void (LivyApi::*fn)(const std::string&, const httplib::Request&, httplib::Response&)) {
-        return [this, kind, fn](const httplib::Request& req, httplib::Response& res) {
-          (this->*fn)(kind, req, res);
-        };
-      };
-  auto bind = [this](void (LivyApi::*fn)(const httplib::Request&, httplib::Response&)) {
-    return
-        [this, fn](const httplib::Request& req, httplib::Response& res) { (this->*fn)(req, res); };
+  auto on = [this](const char* kind, void (LivyApi::*fn)(const std::string&,
+                                                         const httplib::Request&,
+                                                         httplib::Response&)) -> RouteHandler {
+    return [this, kind, fn](const httplib::Request& req, httplib::Response& res) {
+      (this->*fn)(kind, req, res);
+    };
   };
-  const std::string js = "application/json";
-  routes->push_back({"GET",
-                     "/sessions",
-                     "Livy: list interactive sessions",
-                     "livy",
-                     {"from", "size"},
-                     {},
-                     {},
-                     200,
-                     js,
-                     false,
-                     on(kSession, &LivyApi::list)});
-  routes->push_back({"POST",
-                     "/sessions",
-                     "Livy: create an interactive session (kind sql|eddy)",
-                     "livy",
-                     {"doAs"},
-                     {},
-                     kJson,
-                     201,
-                     js,
-                     false,
-                     bind(&LivyApi::create_session)});
-  routes->push_back({"GET",
-                     "/sessions/{sessionId}",
-                     "Livy: a session",
-                     "livy",
-                     {},
-                     {},
-                     {},
-                     200,
-                     js,
-                     false,
-                     on(kSession, &LivyApi::get)});
-  routes->push_back({"DELETE",
-                     "/sessions/{sessionId}",
-                     "Livy: kill a session",
-                     "livy",
-                     {},
-                     {},
-                     {},
-                     200,
-                     js,
-                     false,
-                     on(kSession, &LivyApi::remove)});
-  routes->push_back({"GET",
-                     "/sessions/{sessionId}/state",
-                     "Livy: a session's state",
-                     "livy",
-                     {},
-                     {},
-                     {},
-                     200,
-                     js,
-                     false,
-                     on(kSession, &LivyApi::state)});
-  routes->push_back({"GET",
-                     "/sessions/{sessionId}/log",
-                     "Livy: a session's log",
-                     "livy",
-                     {"from", "size"},
-                     {},
-                     {},
-                     200,
-                     js,
-                     false,
-                     on(kSession, &LivyApi::log)});
-  routes->push_back({"GET",
-                     "/sessions/{sessionId}/statements",
-                     "Livy: a session's statements",
-                     "livy",
-                     {"from", "size", "order"},
-                     {},
-                     {},
-                     200,
-                     js,
-                     false,
-                     bind(&LivyApi::list_statements)});
-  routes->push_back({"POST",
-                     "/sessions/{sessionId}/statements",
-                     "Livy: run a statement",
-                     "livy",
-                     {},
-                     {},
-                     kJson,
-                     201,
-                     js,
-                     false,
-                     bind(&LivyApi::add_statement)});
-  routes->push_back({"GET",
-                     "/sessions/{sessionId}/statements/{statementId}",
-                     "Livy: a statement",
-                     "livy",
-                     {},
-                     {},
-                     {},
-                     200,
-                     js,
-                     false,
-                     bind(&LivyApi::get_statement)});
-  routes->push_back({"POST",
-                     "/sessions/{sessionId}/statements/{statementId}/cancel",
-                     "Livy: cancel a statement",
-                     "livy",
-                     {},
-                     {},
-                     {},
-                     200,
-                     js,
-                     false,
-                     bind(&LivyApi::cancel_statement)});
-  routes->push_back({"GET",
-                     "/batches",
-                     "Livy: list batches",
-                     "livy",
-                     {"from", "size"},
-                     {},
-                     {},
-                     200,
-                     js,
-                     false,
-                     on(kBatch, &LivyApi::list)});
-  routes->push_back({"POST",
-                     "/batches",
-                     "Livy: submit a batch (a job manifest or SparkPi)",
-                     "livy",
-                     {"doAs"},
-                     {},
-                     kJson,
-                     201,
-                     js,
-                     false,
-                     bind(&LivyApi::create_batch)});
-  routes->push_back({"GET",
-                     "/batches/{batchId}",
-                     "Livy: a batch",
-                     "livy",
-                     {},
-                     {},
-                     {},
-                     200,
-                     js,
-                     false,
-                     on(kBatch, &LivyApi::get)});
-  routes->push_back({"DELETE",
-                     "/batches/{batchId}",
-                     "Livy: kill a batch",
-                     "livy",
-                     {},
-                     {},
-                     {},
-                     200,
-                     js,
-                     false,
-                     on(kBatch, &LivyApi::remove)});
-  routes->push_back({"GET",
-                     "/batches/{batchId}/state",
-                     "Livy: a batch's state",
-                     "livy",
-                     {},
-                     {},
-                     {},
-                     200,
-                     js,
-                     false,
-                     on(kBatch, &LivyApi::state)});
-  routes->push_back({"GET",
-                     "/batches/{batchId}/log",
-                     "Livy: a batch's log",
-                     "livy",
-                     {"from", "size"},
-                     {},
-                     {},
-                     200,
-                     js,
-                     false,
-                     on(kBatch, &LivyApi::log)});
+  auto bind = [this](void (LivyApi::*fn)(const httplib::Request&,
+                                         httplib::Response&)) -> RouteHandler {
+    return [this, fn](const httplib::Request& req, httplib::Response& res) { (this->*fn)(req, res); };
+  };
+  auto add = [&](const char* method, std::string path, std::string summary,
+                 std::vector<std::string> query, bool json_body, int success, RouteHandler h) {
+    routes->push_back({method, std::move(path), "Livy: " + std::move(summary), "livy",
+                       std::move(query), {}, json_body ? kJson : std::vector<std::string>{},
+                       success, "application/json", false, std::move(h)});
+  };
+  // What sessions and batches share, as Livy's SessionServlet base class does.
+  struct Family {
+    const char* kind;
+    const char* base;   // "/sessions"
+    const char* id;     // "{sessionId}"
+    const char* noun;   // "session"
+  };
+  for (const Family& f : {Family{kSession, "/sessions", "{sessionId}", "session"},
+                          Family{kBatch, "/batches", "{batchId}", "batch"}}) {
+    const std::string one = std::string(f.base) + "/" + f.id;
+    add("GET", f.base, std::string("list ") + f.noun + "s", {"from", "size"}, false, 200,
+        on(f.kind, &LivyApi::list));
+    add("GET", one, std::string("a ") + f.noun, {}, false, 200, on(f.kind, &LivyApi::get));
+    add("DELETE", one, std::string("kill a ") + f.noun, {}, false, 200,
+        on(f.kind, &LivyApi::remove));
+    add("GET", one + "/state", std::string("a ") + f.noun + "'s state", {}, false, 200,
+        on(f.kind, &LivyApi::state));
+    add("GET", one + "/log", std::string("a ") + f.noun + "'s log", {"from", "size"}, false, 200,
+        on(f.kind, &LivyApi::log));
+  }
+  add("POST", "/sessions", "create an interactive session (kind sql|eddy)", {"doAs"}, true, 201,
+      bind(&LivyApi::create_session));
+  add("POST", "/batches", "submit a batch (a job manifest or SparkPi)", {"doAs"}, true, 201,
+      bind(&LivyApi::create_batch));
+  const std::string session = "/sessions/{sessionId}";
+  add("GET", session + "/statements", "a session's statements", {"from", "size", "order"}, false,
+      200, bind(&LivyApi::list_statements));
+  add("POST", session + "/statements", "run a statement", {}, true, 201,
+      bind(&LivyApi::add_statement));
+  add("GET", session + "/statements/{statementId}", "a statement", {}, false, 200,
+      bind(&LivyApi::get_statement));
+  add("POST", session + "/statements/{statementId}/cancel", "cancel a statement", {}, false, 200,
+      bind(&LivyApi::cancel_statement));
+  add("POST", session + "/completion", "completion candidates for code at a cursor", {}, true,
+      200, bind(&LivyApi::completion));
+  // The routes Livy's programmatic client (client-http) calls.
+  add("POST", session + "/connect", "record activity; the session", {}, false, 200,
+      bind(&LivyApi::connect));
+  add("POST", session + "/stop", "stop a session (kept, not deleted)", {}, false, 204,
+      bind(&LivyApi::stop));
+  add("POST", session + "/interrupt", "cancel the session's waiting and running statements", {},
+      false, 200, bind(&LivyApi::interrupt));
 }
 
 void LivyApi::list(const std::string& kind, const httplib::Request& req, httplib::Response& res) {
@@ -647,38 +518,99 @@ void LivyApi::add_statement(const httplib::Request& req, httplib::Response& res)
   set_json(res, 201, livy_statement_view(*st));
 }
 
-void LivyApi::get_statement(const httplib::Request& req, httplib::Response& res) {
-  auto session = find(kSession, req.matches[1].str());
-  if (!session.is_ok()) return set_livy_error(res, session.status());
-  const std::string sid = req.matches[2].str();
-  auto all = cp_->statements(session->name);
-  if (!all.is_ok()) return set_livy_error(res, all.status());
+Result<resources::Resource> LivyApi::find_statement(const resources::Resource& session,
+                                                    const std::string& sid) {
+  auto all = cp_->statements(session.name);
+  if (!all.is_ok()) return all.status();
   if (all_digits(sid) && sid.size() <= 18) {
     const int64_t want = std::stoll(sid);
     for (const auto& st : *all)
-      if (statement_id(st) == want) return set_json(res, 200, livy_statement_view(st));
+      if (statement_id(st) == want) return st;
   }
-  set_livy_error(res, 404, "Statement not found");
+  return not_found("Statement not found");
+}
+
+void LivyApi::get_statement(const httplib::Request& req, httplib::Response& res) {
+  auto session = find(kSession, req.matches[1].str());
+  if (!session.is_ok()) return set_livy_error(res, session.status());
+  auto st = find_statement(*session, req.matches[2].str());
+  if (!st.is_ok()) return set_livy_error(res, 404, st.status().message());
+  set_json(res, 200, livy_statement_view(*st));
 }
 
 void LivyApi::cancel_statement(const httplib::Request& req, httplib::Response& res) {
   auto session = find(kSession, req.matches[1].str());
   if (!session.is_ok()) return set_livy_error(res, session.status());
-  const std::string sid = req.matches[2].str();
+  auto st = find_statement(*session, req.matches[2].str());
+  if (!st.is_ok()) return set_livy_error(res, 404, st.status().message());
+  Status s = cp_->cancel(kStatement, st->name);
+  // Livy answers "canceled" whatever the statement's state: cancelling a finished statement is
+  // not an error.
+  if (!s.is_ok() && s.code() != StatusCode::kFailedPrecondition) return set_livy_error(res, s);
+  set_json(res, 200, {{"msg", "canceled"}});
+}
+
+// ---------------------------------------------------------------------------------------------
+// client-http's session routes
+
+void LivyApi::connect(const httplib::Request& req, httplib::Response& res) {
+  auto session = find(kSession, req.matches[1].str());
+  if (!session.is_ok()) return set_livy_error(res, session.status());
+  set_json(res, 200, view(*session));
+}
+
+void LivyApi::stop(const httplib::Request& req, httplib::Response& res) {
+  auto session = find(kSession, req.matches[1].str());
+  if (!session.is_ok()) return set_livy_error(res, session.status());
+  Status s = cp_->cancel(kSession, session->name);
+  if (!s.is_ok() && s.code() != StatusCode::kFailedPrecondition) return set_livy_error(res, s);
+  res.status = 204;
+}
+
+void LivyApi::interrupt(const httplib::Request& req, httplib::Response& res) {
+  auto session = find(kSession, req.matches[1].str());
+  if (!session.is_ok()) return set_livy_error(res, session.status());
   auto all = cp_->statements(session->name);
   if (!all.is_ok()) return set_livy_error(res, all.status());
-  if (all_digits(sid) && sid.size() <= 18) {
-    const int64_t want = std::stoll(sid);
-    for (const auto& st : *all) {
-      if (statement_id(st) != want) continue;
-      Status s = cp_->cancel(kStatement, st.name);
-      // Livy answers "canceled" whatever the statement's state: cancelling a finished
-      // statement is not an error.
-      if (!s.is_ok() && s.code() != StatusCode::kFailedPrecondition) return set_livy_error(res, s);
-      return set_json(res, 200, {{"msg", "canceled"}});
-    }
+  for (const auto& st : *all) {
+    const std::string state = status_or(st, "state", "waiting");
+    if (state != "waiting" && state != "running") continue;
+    Status s = cp_->cancel(kStatement, st.name);
+    if (!s.is_ok() && s.code() != StatusCode::kFailedPrecondition) return set_livy_error(res, s);
   }
-  set_livy_error(res, 404, "Statement not found");
+  set_json(res, 200, {{"msg", "interrupted"}});
+}
+
+void LivyApi::completion(const httplib::Request& req, httplib::Response& res) {
+  auto session = find(kSession, req.matches[1].str());
+  if (!session.is_ok()) return set_livy_error(res, session.status());
+  auto body = parse_json_body(req.body);
+  if (!body.is_ok()) return set_livy_error(res, body.status());
+  if (!body->is_object()) return set_livy_error(res, 400, "the request body must be a JSON object");
+  auto code = body->find("code");
+  if (code == body->end() || !code->is_string())
+    return set_livy_error(res, 400, "code: required, a string");
+  std::string kind = session->spec.is_object() ? session->spec.value("kind", "eddy") : "eddy";
+  if (auto k = body->find("kind"); k != body->end() && !k->is_null()) {
+    if (!k->is_string()) return set_livy_error(res, 400, "kind: expected a string");
+    kind = k->get<std::string>();
+  }
+  const std::string text = code->get<std::string>();
+  int64_t cursor = static_cast<int64_t>(text.size());
+  if (auto c = body->find("cursor"); c != body->end() && !c->is_null()) {
+    if (!c->is_number_integer()) return set_livy_error(res, 400, "cursor: expected an integer");
+    cursor = c->get<int64_t>();
+    if (cursor < 0 || cursor > static_cast<int64_t>(text.size()))
+      return set_livy_error(res, 400, "cursor: " + std::to_string(cursor) +
+                                          " is outside the code (0.." +
+                                          std::to_string(text.size()) + ")");
+  }
+  std::vector<std::string> tables;
+  if (session->status.is_object() && session->status.contains("tables") &&
+      session->status["tables"].is_object())
+    for (const auto& [name, _] : session->status["tables"].items()) tables.push_back(name);
+  set_json(res, 200,
+           {{"candidates", completion_candidates(kind, text, static_cast<size_t>(cursor), tables)}});
 }
 
 }  // namespace eddy::server

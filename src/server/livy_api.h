@@ -34,6 +34,13 @@ nlohmann::json livy_batch_view(const resources::Resource& batch,
                                const std::vector<std::string>& log);
 nlohmann::json livy_statement_view(const resources::Resource& statement);
 
+// Completion candidates (Livy's POST /sessions/{id}/completion) for the word that ends at
+// `cursor` in `code`: SQL keywords, functions and the session's views for kind sql; manifest
+// keys, kinds and step names for kind eddy. Sorted, without duplicates; empty for an empty word.
+std::vector<std::string> completion_candidates(const std::string& kind, const std::string& code,
+                                               size_t cursor,
+                                               const std::vector<std::string>& tables);
+
 class LivyApi {
  public:
   explicit LivyApi(controllers::ControlPlane* control_plane) : cp_(control_plane) {}
@@ -56,6 +63,13 @@ class LivyApi {
   void add_statement(const httplib::Request& req, httplib::Response& res);
   void get_statement(const httplib::Request& req, httplib::Response& res);
   void cancel_statement(const httplib::Request& req, httplib::Response& res);
+  void connect(const httplib::Request& req, httplib::Response& res);
+  void stop(const httplib::Request& req, httplib::Response& res);
+  void interrupt(const httplib::Request& req, httplib::Response& res);
+  void completion(const httplib::Request& req, httplib::Response& res);
+  // A session's statement by its Livy id (kNotFound "Statement not found").
+  Result<resources::Resource> find_statement(const resources::Resource& session,
+                                             const std::string& sid);
 
   controllers::ControlPlane* cp_;
 };

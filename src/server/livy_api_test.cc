@@ -218,6 +218,45 @@ TEST_F(LivyApiTest, StatementsShapesPagingAndCancel) {
             std::string::npos);
 }
 
+// client-http's routes and completion. Bad input tried: a cursor past the code, a string
+// cursor, a missing code, an unknown session.
+TEST_F(LivyApiTest, CompletionInterruptConnectAndStop) {
+  ASSERT_EQ(post("/sessions", {{"kind", "sql"}})->status, 201);
+  auto res = post("/sessions/0/completion", {{"code", "SELECT * FR"}, {"kind", "sql"}, {"cursor", 11}});
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(json::parse(res->body), json({{"candidates", {"FROM"}}}));
+  res = post("/sessions/0/completion", {{"code", "select co"}, {"cursor", 9}});
+  EXPECT_EQ(json::parse(res->body)["candidates"], json({"coalesce", "count"}));
+  res = post("/sessions/0/completion", {{"code", "steps:\n  - gro"}, {"kind", "eddy"}});
+  EXPECT_EQ(json::parse(res->body)["candidates"], json({"group_by_key"}));
+  res = post("/sessions/0/completion", {{"code", "SELECT"}, {"cursor", 99}});
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(json::parse(res->body)["msg"].get<std::string>().find("cursor: 99"), std::string::npos);
+  EXPECT_EQ(post("/sessions/0/completion", {{"code", "S"}, {"cursor", "1"}})->status, 400);
+  EXPECT_EQ(post("/sessions/0/completion", {{"cursor", 1}})->status, 400);
+  EXPECT_EQ(post("/sessions/7/completion", {{"code", "S"}})->status, 404);
+
+  for (int i = 0; i < 2; ++i)
+    ASSERT_EQ(post("/sessions/0/statements", {{"code", "SELECT 1"}})->status, 201);
+  res = cli_->Post("/sessions/0/interrupt", "", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(json::parse(res->body), json({{"msg", "interrupted"}}));
+  for (const char* id : {"0", "1"}) {
+    res = cli_->Get((std::string("/sessions/0/statements/") + id).c_str());
+    EXPECT_EQ(json::parse(res->body)["state"], "cancelled") << id;
+  }
+  res = cli_->Post("/sessions/0/connect", "", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(json::parse(res->body)["id"], 0);
+  res = cli_->Post("/sessions/0/stop", "", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204);
+  res = cli_->Get("/sessions/0");
+  ASSERT_EQ(res->status, 200);  // stopped, still listed (DELETE removes)
+  EXPECT_NE(json::parse(res->body)["state"], "idle");
+}
+
 TEST_F(LivyApiTest, Batches) {
   auto res = post("/batches", json::object());
   ASSERT_TRUE(res);
