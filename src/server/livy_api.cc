@@ -458,6 +458,33 @@ void LivyApi::create_batch(const httplib::Request& req, httplib::Response& res) 
 
 namespace {
 
+// The {"code", "kind"?} body of a statement or a completion request; kind defaults to the
+// session's.
+struct CodeRequest {
+  json body;
+  std::string code;
+  std::string kind;
+};
+
+Result<CodeRequest> parse_code_request(const resources::Resource& session,
+                                       const std::string& text) {
+  EDDY_ASSIGN_OR_RETURN(json body, parse_json_body(text));
+  if (!body.is_object()) return invalid_argument("the request body must be a JSON object");
+  auto code = body.find("code");
+  if (code == body.end() || code->is_null())
+    return invalid_argument("code: required (the statement's text)");
+  if (!code->is_string()) return invalid_argument("code: expected a string");
+  CodeRequest r;
+  r.code = code->get<std::string>();
+  r.kind = session.spec.is_object() ? session.spec.value("kind", "eddy") : "eddy";
+  if (auto k = body.find("kind"); k != body.end() && !k->is_null()) {
+    if (!k->is_string()) return invalid_argument("kind: expected a string");
+    r.kind = k->get<std::string>();
+  }
+  r.body = std::move(body);
+  return r;
+}
+
 int64_t statement_id(const resources::Resource& st) {
   if (st.spec.is_object() && st.spec.contains("id") && st.spec["id"].is_number_integer())
     return st.spec["id"].get<int64_t>();
@@ -494,24 +521,15 @@ void LivyApi::list_statements(const httplib::Request& req, httplib::Response& re
 void LivyApi::add_statement(const httplib::Request& req, httplib::Response& res) {
   auto session = find(kSession, req.matches[1].str());
   if (!session.is_ok()) return set_livy_error(res, session.status());
-  auto body = parse_json_body(req.body);
-  if (!body.is_ok()) return set_livy_error(res, body.status());
-  if (!body->is_object()) return set_livy_error(res, 400, "the request body must be a JSON object");
-  auto code = body->find("code");
-  if (code == body->end() || code->is_null())
-    return set_livy_error(res, 400, "code: required (the statement's text)");
-  if (!code->is_string()) return set_livy_error(res, 400, "code: expected a string");
-  std::string kind = session->spec.is_object() ? session->spec.value("kind", "eddy") : "eddy";
-  if (auto k = body->find("kind"); k != body->end() && !k->is_null()) {
-    if (!k->is_string()) return set_livy_error(res, 400, "kind: expected a string");
-    kind = k->get<std::string>();
-  }
+  auto request = parse_code_request(*session, req.body);
+  if (!request.is_ok()) return set_livy_error(res, request.status());
+  const std::string& kind = request->kind;
   if (!supported_kind(kind)) {
     return set_livy_error(
         res, 400,
         "Statement kind '" + kind + "' is not supported by Eddy: supported kinds are sql and eddy");
   }
-  auto st = cp_->add_statement(session->name, code->get<std::string>(), kind);
+  auto st = cp_->add_statement(session->name, request->code, kind);
   if (!st.is_ok()) return set_livy_error(res, st.status());
   res.set_header("Location", "/sessions/" + std::to_string(session->id) + "/statements/" +
                                  std::to_string(statement_id(*st)));
@@ -584,20 +602,12 @@ void LivyApi::interrupt(const httplib::Request& req, httplib::Response& res) {
 void LivyApi::completion(const httplib::Request& req, httplib::Response& res) {
   auto session = find(kSession, req.matches[1].str());
   if (!session.is_ok()) return set_livy_error(res, session.status());
-  auto body = parse_json_body(req.body);
-  if (!body.is_ok()) return set_livy_error(res, body.status());
-  if (!body->is_object()) return set_livy_error(res, 400, "the request body must be a JSON object");
-  auto code = body->find("code");
-  if (code == body->end() || !code->is_string())
-    return set_livy_error(res, 400, "code: required, a string");
-  std::string kind = session->spec.is_object() ? session->spec.value("kind", "eddy") : "eddy";
-  if (auto k = body->find("kind"); k != body->end() && !k->is_null()) {
-    if (!k->is_string()) return set_livy_error(res, 400, "kind: expected a string");
-    kind = k->get<std::string>();
-  }
-  const std::string text = code->get<std::string>();
+  auto request = parse_code_request(*session, req.body);
+  if (!request.is_ok()) return set_livy_error(res, request.status());
+  const std::string& text = request->code;
+  const json& body = request->body;
   int64_t cursor = static_cast<int64_t>(text.size());
-  if (auto c = body->find("cursor"); c != body->end() && !c->is_null()) {
+  if (auto c = body.find("cursor"); c != body.end() && !c->is_null()) {
     if (!c->is_number_integer()) return set_livy_error(res, 400, "cursor: expected an integer");
     cursor = c->get<int64_t>();
     if (cursor < 0 || cursor > static_cast<int64_t>(text.size()))
@@ -610,7 +620,7 @@ void LivyApi::completion(const httplib::Request& req, httplib::Response& res) {
       session->status["tables"].is_object())
     for (const auto& [name, _] : session->status["tables"].items()) tables.push_back(name);
   set_json(res, 200,
-           {{"candidates", completion_candidates(kind, text, static_cast<size_t>(cursor), tables)}});
+           {{"candidates", completion_candidates(request->kind, text, static_cast<size_t>(cursor), tables)}});
 }
 
 }  // namespace eddy::server
