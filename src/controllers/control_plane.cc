@@ -163,13 +163,7 @@ Result<Resource> ControlPlane::create(Resource r) {
   EDDY_ASSIGN_OR_RETURN(Resource stored, store_->create(std::move(r)));
   impl_->created_total[stored.kind]++;
   publish("ADDED", stored);
-  if (is_task_kind(stored.kind)) {
-    if (stored.kind == "Batch") {
-      stored.status["appId"] = "eddy-batch-" + std::to_string(stored.id);
-      if (auto s = save(stored); s.is_ok()) stored = *s;
-    }
-    enqueue(stored);
-  }
+  if (is_task_kind(stored.kind)) enqueue(stored);
   if (stored.kind == "Session") {  // on a ready cluster a session is idle at once
     refresh_session_state(stored.name);
     if (auto s = store_->get("Session", stored.name); s.is_ok()) stored = *s;

@@ -110,6 +110,8 @@ Result<nlohmann::json> ControlPlane::worker_lease(const std::string& worker,
         t.status["worker"] = worker;
         t.status["started"] = to_ms(now);
         if (t.kind == "Statement") t.status["progress"] = 0.0;
+        // Livy's appId appears once the application runs (YARN gives it at submission).
+        if (t.kind == "Batch") t.status["appId"] = "eddy-batch-" + std::to_string(t.id);
         if (auto s = save(t); !s.is_ok()) {
           queue.push_front(ref);  // the store failed: the task stays queued
           return s.status();
