@@ -8,6 +8,8 @@
 #include <optional>
 #include <sstream>
 
+#include "cli/token_file.h"
+
 namespace eddy::cli {
 namespace {
 
@@ -133,12 +135,7 @@ Result<ClientConfig> resolve_client_config(const ClientOptions& opts) {
   if (!opts.token.empty()) {
     c.token = opts.token;
   } else if (!opts.token_file.empty()) {
-    std::ifstream in(opts.token_file);
-    if (!in) return not_found("--token-file: cannot read " + opts.token_file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    c.token = trim(ss.str());
-    if (c.token.empty()) return invalid_argument("--token-file: " + opts.token_file + " is empty");
+    EDDY_ASSIGN_OR_RETURN(c.token, read_token_file(opts.token_file));
   } else if (const char* env = std::getenv("EDDY_TOKEN"); env != nullptr) {
     c.token = trim(env);
   }

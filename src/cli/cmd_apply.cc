@@ -252,10 +252,7 @@ Result<std::string> apply_one(ApiClient& client, const resources::KindInfo& kind
 }
 
 void run_apply(const ApplyArgs& a, CommandContext& ctx) {
-  auto fail = [&ctx](const Status& st) {
-    std::fflush(stdout);
-    ctx.fail(st);
-  };
+  auto fail = [&ctx](const Status& st) { ctx.fail(st); };
   std::vector<std::string> files;
   for (const std::string& f : a.files) {
     auto expanded = expand(f);

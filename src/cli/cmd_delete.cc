@@ -45,15 +45,11 @@ Status wait_gone(ApiClient& client, const std::string& plural, const std::string
 }
 
 void run_delete(const DeleteArgs& a, CommandContext& ctx) {
-  auto fail = [&ctx](const Status& st) {
-    std::fflush(stdout);
-    ctx.fail(st);
-  };
-  auto [kind_name, ref_name] = split_kind_ref(a.kind);
-  auto kind = kind_named(kind_name);
-  if (!kind.is_ok()) return fail(kind.status());
-  std::vector<std::string> names = a.names;
-  if (!ref_name.empty()) names.insert(names.begin(), ref_name);
+  auto fail = [&ctx](const Status& st) { ctx.fail(st); };
+  auto target = kind_and_names(a.kind, a.names);
+  if (!target.is_ok()) return fail(target.status());
+  const resources::KindInfo* const kind = target->kind;
+  std::vector<std::string> names = std::move(target->names);
   if (names.empty())
     return fail(invalid_argument("delete: expected a NAME (eddy delete KIND NAME...)"));
   auto timeout = parse_duration(a.timeout);
@@ -61,14 +57,14 @@ void run_delete(const DeleteArgs& a, CommandContext& ctx) {
   auto client = connect(a.client);
   if (!client.is_ok()) return fail(client.status());
   for (const std::string& n : names) {
-    const std::string ref = resource_ref((*kind)->kind, n);
-    auto r = (*client)->remove((*kind)->plural, n);
+    const std::string ref = resource_ref(kind->kind, n);
+    auto r = (*client)->remove(kind->plural, n);
     if (!r.is_ok()) {
       fail(r.status());
       continue;
     }
     if (a.wait) {
-      if (Status st = wait_gone(**client, (*kind)->plural, ref, n, *timeout); !st.is_ok()) {
+      if (Status st = wait_gone(**client, kind->plural, ref, n, *timeout); !st.is_ok()) {
         fail(st);
         continue;
       }

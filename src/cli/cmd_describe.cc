@@ -23,22 +23,18 @@ struct DescribeArgs {
 };
 
 void run_describe(const DescribeArgs& a, CommandContext& ctx) {
-  auto fail = [&ctx](const Status& st) {
-    std::fflush(stdout);
-    ctx.fail(st);
-  };
-  auto [kind_name, ref_name] = split_kind_ref(a.kind);
-  auto kind = kind_named(kind_name);
-  if (!kind.is_ok()) return fail(kind.status());
-  std::vector<std::string> names = a.names;
-  if (!ref_name.empty()) names.insert(names.begin(), ref_name);
+  auto fail = [&ctx](const Status& st) { ctx.fail(st); };
+  auto target = kind_and_names(a.kind, a.names);
+  if (!target.is_ok()) return fail(target.status());
+  const resources::KindInfo* const kind = target->kind;
+  std::vector<std::string> names = std::move(target->names);
   if (names.empty())
     return fail(invalid_argument("describe: expected a NAME (eddy describe KIND NAME)"));
   auto client = connect(a.client);
   if (!client.is_ok()) return fail(client.status());
   bool first = true;
   for (const std::string& n : names) {
-    auto j = (*client)->get((*kind)->plural, n);
+    auto j = (*client)->get(kind->plural, n);
     if (!j.is_ok()) {
       fail(j.status());
       continue;
@@ -49,7 +45,7 @@ void run_describe(const DescribeArgs& a, CommandContext& ctx) {
       continue;
     }
     std::string text =
-        (first ? "" : "\n") + describe(*kind, *r, SystemClock::instance()->now() / 1000);
+        (first ? "" : "\n") + describe(kind, *r, SystemClock::instance()->now() / 1000);
     first = false;
     std::fwrite(text.data(), 1, text.size(), stdout);
   }

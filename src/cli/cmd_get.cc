@@ -122,15 +122,11 @@ Status follow(ApiClient& client, const KindInfo& kind, const GetArgs& a, const s
 }
 
 void run_get(const GetArgs& a, CommandContext& ctx) {
-  auto fail = [&ctx](const Status& st) {
-    std::fflush(stdout);
-    ctx.fail(st);
-  };
-  auto [kind_name, ref_name] = split_kind_ref(a.kind);
-  auto kind = kind_named(kind_name);
-  if (!kind.is_ok()) return fail(kind.status());
-  std::vector<std::string> names = a.names;
-  if (!ref_name.empty()) names.insert(names.begin(), ref_name);
+  auto fail = [&ctx](const Status& st) { ctx.fail(st); };
+  auto target = kind_and_names(a.kind, a.names);
+  if (!target.is_ok()) return fail(target.status());
+  const resources::KindInfo* const kind = target->kind;
+  std::vector<std::string> names = std::move(target->names);
   auto fmt = parse_output_format(a.output);
   if (!fmt.is_ok()) return fail(fmt.status());
   if (!a.selector.empty()) {
@@ -145,12 +141,12 @@ void run_get(const GetArgs& a, CommandContext& ctx) {
 
   std::vector<json> items;
   if (names.empty()) {
-    auto list = (*client)->list((*kind)->plural, a.selector);
+    auto list = (*client)->list(kind->plural, a.selector);
     if (!list.is_ok()) return fail(list.status());
     for (json& j : *list) items.push_back(std::move(j));
   } else {
     for (const std::string& n : names) {
-      auto r = (*client)->get((*kind)->plural, n);
+      auto r = (*client)->get(kind->plural, n);
       if (r.is_ok())
         items.push_back(std::move(*r));
       else
@@ -158,8 +154,8 @@ void run_get(const GetArgs& a, CommandContext& ctx) {
     }
     if (items.empty()) return;
   }
-  TablePrinter table(**kind, *fmt == OutputFormat::kWide, now_ms());
-  if (Status st = print_items(**kind, items, *fmt, names.size() == 1, a.watch, table); !st.is_ok())
+  TablePrinter table(*kind, *fmt == OutputFormat::kWide, now_ms());
+  if (Status st = print_items(*kind, items, *fmt, names.size() == 1, a.watch, table); !st.is_ok())
     return fail(st);
   if (!a.watch) return;
 
@@ -167,7 +163,7 @@ void run_get(const GetArgs& a, CommandContext& ctx) {
   for (const json& j : items) {
     if (auto r = resource_from_wire(j); r.is_ok()) seen[r->name] = r->version;
   }
-  Status st = follow(**client, **kind, a, names.empty() ? "" : names[0], *fmt, seen, table);
+  Status st = follow(**client, *kind, a, names.empty() ? "" : names[0], *fmt, seen, table);
   if (!st.is_ok()) fail(st);
 }
 

@@ -24,6 +24,8 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/token_file.h"
+#include "cluster/child_process.h"
 #include "cluster/sandbox.h"
 #include "cluster/worker_backend.h"
 #include "common/log.h"
@@ -82,19 +84,6 @@ Result<BindAddress> parse_bind(const std::string& text) {
 
 bool is_wildcard(const std::string& host) { return host == "0.0.0.0" || host == "::"; }
 
-Result<std::string> read_token_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return not_found("--token-file " + path + ": cannot be read");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string token = ss.str();
-  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-  if (token.empty()) return invalid_argument("--token-file " + path + ": empty");
-  if (token.find_first_of(" \t\r\n") != std::string::npos)
-    return invalid_argument("--token-file " + path + ": the token must be one word");
-  return token;
-}
-
 // DATA_DIR/token: read it if a previous start wrote it, else 32 random bytes as hex, created
 // 0600 with O_EXCL so that it is never readable by others, not even for a moment.
 Result<std::string> data_dir_token(const std::string& data_dir, bool* generated) {
@@ -120,13 +109,6 @@ Result<std::string> data_dir_token(const std::string& data_dir, bool* generated)
   if (!ok) return io_error(path + ": cannot write the token");
   *generated = true;
   return token;
-}
-
-Result<std::string> self_executable() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return io_error("cannot find the eddy executable (/proc/self/exe)");
-  return std::string(buf, static_cast<size_t>(n));
 }
 
 // What jobs may touch (cluster/sandbox.h, docs/security.md): the --allow-path roots and
@@ -231,7 +213,7 @@ Status run_serve(const ServeArgs& a) {
   } else {
     cp_options.public_host = bind.host;
   }
-  EDDY_ASSIGN_OR_RETURN(cp_options.eddy_binary, self_executable());
+  EDDY_ASSIGN_OR_RETURN(cp_options.eddy_binary, cluster::self_executable());
   cp_options.data_dir = data_dir;
   cp_options.worker_token = token;
   EDDY_ASSIGN_OR_RETURN(cp_options.confine, confinement(a, data_dir, loopback));

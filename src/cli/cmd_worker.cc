@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/token_file.h"
+#include "cluster/child_process.h"
 #include "cluster/worker_loop.h"
 #include "common/time_format.h"
 #include "jobs/manifest_fields.h"
@@ -28,29 +30,6 @@ struct WorkerArgs {
   std::string lease_wait = "20s";
 };
 
-Result<std::string> read_token(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return not_found("--token-file " + path + ": cannot be read");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string token = ss.str();
-  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-  if (token.empty()) return invalid_argument("--token-file " + path + ": empty");
-  return token;
-}
-
-Result<std::string> self_executable() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return io_error("cannot find the eddy executable (/proc/self/exe)");
-  std::string path(buf, static_cast<size_t>(n));
-  // Replaced since this worker started (an upgrade): its tasks run the new binary.
-  const std::string deleted = " (deleted)";
-  if (path.size() > deleted.size() && path.ends_with(deleted))
-    path.resize(path.size() - deleted.size());
-  return path;
-}
-
 Status run_worker(const WorkerArgs& a) {
   cluster::WorkerOptions o;
   o.server_url = a.server;
@@ -64,7 +43,7 @@ Status run_worker(const WorkerArgs& a) {
     o.memory_bytes = static_cast<int64_t>(*m);
   }
   if (!a.token_file.empty()) {
-    EDDY_ASSIGN_OR_RETURN(o.token, read_token(a.token_file));
+    EDDY_ASSIGN_OR_RETURN(o.token, read_token_file(a.token_file));
   }
   auto orphan = parse_duration(a.orphan_timeout);
   if (!orphan.is_ok()) return orphan.status().with_context("--orphan-timeout");
@@ -72,7 +51,7 @@ Status run_worker(const WorkerArgs& a) {
   auto lease = parse_duration(a.lease_wait);
   if (!lease.is_ok()) return lease.status().with_context("--lease-wait");
   o.lease_wait = *lease;
-  EDDY_ASSIGN_OR_RETURN(o.eddy_binary, self_executable());
+  EDDY_ASSIGN_OR_RETURN(o.eddy_binary, cluster::self_executable());
   cluster::WorkerLoop::install_signal_handlers();
   cluster::WorkerLoop loop(std::move(o));
   return loop.run();

@@ -1,6 +1,7 @@
 // The eddy command: one binary, subcommands in kubectl's habits.
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 
 namespace eddy::cli {
 void CommandContext::fail(const Status& status) {
+  std::fflush(stdout);  // what the command printed comes before the error
   log_line(LogLevel::kError, status.to_string());
   exit_code = exit_code_for(status);
 }

@@ -369,6 +369,16 @@ std::pair<std::string, std::string> split_kind_ref(const std::string& ref) {
   return {ref.substr(0, slash), ref.substr(slash + 1)};
 }
 
+Result<KindAndNames> kind_and_names(const std::string& kind_arg,
+                                    const std::vector<std::string>& names) {
+  auto [kind_name, ref_name] = split_kind_ref(kind_arg);
+  KindAndNames out;
+  EDDY_ASSIGN_OR_RETURN(out.kind, kind_named(kind_name));
+  if (!ref_name.empty()) out.names.push_back(ref_name);
+  out.names.insert(out.names.end(), names.begin(), names.end());
+  return out;
+}
+
 Result<Resource> resource_from_wire(const json& j) {
   auto r = resources::from_json(j, /*trusted=*/true);
   if (!r.is_ok())

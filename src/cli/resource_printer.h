@@ -44,6 +44,14 @@ std::string format_bytes(double bytes);
 Result<const resources::KindInfo*> kind_named(const std::string& name);
 // "cluster/x" → {"cluster", "x"}; "cluster" → {"cluster", ""}.
 std::pair<std::string, std::string> split_kind_ref(const std::string& ref);
+// What `eddy get|describe|delete KIND[/NAME] [NAME...]` name: the kind, and the names with
+// the one from KIND/NAME first. kInvalidArgument for an unknown kind.
+struct KindAndNames {
+  const resources::KindInfo* kind = nullptr;
+  std::vector<std::string> names;
+};
+Result<KindAndNames> kind_and_names(const std::string& kind_arg,
+                                    const std::vector<std::string>& names);
 
 // A resource as the server sent it (store-assigned metadata read too).
 Result<resources::Resource> resource_from_wire(const nlohmann::json& j);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -138,6 +139,17 @@ Result<pid_t> spawn_process(const SpawnOptions& o) {
     return io_error(what);
   }
   return pid;
+}
+
+Result<std::string> self_executable() {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return io_error("cannot find the eddy executable (/proc/self/exe)");
+  std::string path(buf, static_cast<size_t>(n));
+  const std::string deleted = " (deleted)";
+  if (path.size() > deleted.size() && path.ends_with(deleted))
+    path.resize(path.size() - deleted.size());
+  return path;
 }
 
 std::vector<std::string> environment_with(const std::vector<std::string>& overrides) {

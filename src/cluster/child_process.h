@@ -49,6 +49,10 @@ struct SpawnOptions {
 // executable, bad cwd) name the program and the failing step.
 Result<pid_t> spawn_process(const SpawnOptions& options);
 
+// The path of this process's executable (/proc/self/exe). If the file was replaced since the
+// process started (an upgrade), the new file at that path: children run the new binary.
+Result<std::string> self_executable();
+
 // This process's environment with `overrides` ("NAME=value") replacing or adding variables.
 std::vector<std::string> environment_with(const std::vector<std::string>& overrides);
 

@@ -318,170 +318,66 @@ void NativeApi::watch(const std::string& kind, const std::string& name, httplib:
 // routes
 
 void NativeApi::add_routes(std::vector<Route>* routes) {
-  auto worker_json = [this](auto call) {
-    return [this, call](const httplib::Request& req, httplib::Response& res) {
-      auto body = parse_json_body(req.body);
-      if (!body.is_ok()) return set_native_error(res, body.status());
-      if (!body->is_object())
-        return set_native_error(res, invalid_argument("body: expected an object"));
-      const std::string worker = req.matches.size() > 1 ? req.matches[1].str() : std::string();
-      call(worker, *body, res);
-    };
-  };
   const std::vector<std::string> kJson = {"application/json"};
-  // Worker routes first: httplib tries patterns in order and /v1/{plural} must not shadow them.
-  routes->push_back(
-      {"POST",
-       "/v1/workers/register",
-       "A worker announces itself (worker protocol)",
-       "workers",
-       {},
-       {},
-       kJson,
-       200,
-       "application/json",
-       false,
-       worker_json([this](const std::string&, const json& body, httplib::Response& res) {
-         auto r = cp_->worker_register(body);
-         if (!r.is_ok()) return set_native_error(res, r.status());
-         set_json(res, 200, *r);
-       })});
-  routes->push_back(
-      {"POST",
-       "/v1/workers/{worker}/heartbeat",
-       "Worker heartbeat; answers continue|stop|cancel",
-       "workers",
-       {},
-       {},
-       kJson,
-       200,
-       "application/json",
-       false,
-       worker_json([this](const std::string& w, const json& body, httplib::Response& res) {
-         auto r = cp_->worker_heartbeat(w, body);
-         if (!r.is_ok()) return set_native_error(res, r.status());
-         set_json(res, 200, *r);
-       })});
-  routes->push_back(
-      {"POST",
-       "/v1/workers/{worker}/lease",
-       "Long-poll for a task (up to waitMs)",
-       "workers",
-       {},
-       {},
-       kJson,
-       200,
-       "application/json",
-       false,
-       worker_json([this](const std::string& w, const json& body, httplib::Response& res) {
-         auto r = cp_->worker_lease(w, body);
-         if (!r.is_ok()) return set_native_error(res, r.status());
-         set_json(res, 200, *r);
-       })});
-  routes->push_back(
-      {"POST",
-       "/v1/workers/{worker}/log",
-       "Log lines of the worker's current task",
-       "workers",
-       {},
-       {},
-       kJson,
-       200,
-       "application/json",
-       false,
-       worker_json([this](const std::string& w, const json& body, httplib::Response& res) {
-         Status s = cp_->worker_log(w, body);
-         if (!s.is_ok()) return set_native_error(res, s);
-         set_json(res, 200, json::object());
-       })});
-  routes->push_back(
-      {"POST",
-       "/v1/workers/{worker}/done",
-       "The worker's task finished",
-       "workers",
-       {},
-       {},
-       kJson,
-       200,
-       "application/json",
-       false,
-       worker_json([this](const std::string& w, const json& body, httplib::Response& res) {
-         Status s = cp_->worker_done(w, body);
-         if (!s.is_ok()) return set_native_error(res, s);
-         set_json(res, 200, json::object());
-       })});
-
   const std::vector<std::string> kResourceBody = {"application/json", "application/yaml"};
-  auto bind = [this](void (NativeApi::*fn)(const httplib::Request&, httplib::Response&)) {
-    return
-        [this, fn](const httplib::Request& req, httplib::Response& res) { (this->*fn)(req, res); };
+  auto add = [routes](const char* method, const char* path, const char* summary, const char* tag,
+                      std::vector<std::string> query, std::vector<std::string> body, int success,
+                      RouteHandler h) {
+    routes->push_back({method, path, summary, tag, std::move(query), {}, std::move(body), success,
+                       "application/json", false, std::move(h)});
   };
-  routes->push_back({"POST",
-                     "/v1/{plural}",
-                     "Create a resource (JSON or YAML)",
-                     "native",
-                     {},
-                     {},
-                     kResourceBody,
-                     201,
-                     "application/json",
-                     false,
-                     bind(&NativeApi::create)});
-  routes->push_back({"GET",
-                     "/v1/{plural}",
-                     "List resources (labelSelector), or watch them as server-sent events",
-                     "native",
-                     {"labelSelector", "watch"},
-                     {},
-                     {},
-                     200,
-                     "application/json",
-                     false,
-                     bind(&NativeApi::list)});
-  routes->push_back({"GET",
-                     "/v1/{plural}/{name}",
-                     "Get a resource, or watch it (watch=1)",
-                     "native",
-                     {"watch"},
-                     {},
-                     {},
-                     200,
-                     "application/json",
-                     false,
-                     bind(&NativeApi::get)});
-  routes->push_back({"PUT",
-                     "/v1/{plural}/{name}",
-                     "Replace a resource's spec and labels",
-                     "native",
-                     {},
-                     {},
-                     kResourceBody,
-                     200,
-                     "application/json",
-                     false,
-                     bind(&NativeApi::replace)});
-  routes->push_back({"DELETE",
-                     "/v1/{plural}/{name}",
-                     "Delete a resource",
-                     "native",
-                     {},
-                     {},
-                     {},
-                     200,
-                     "application/json",
-                     false,
-                     bind(&NativeApi::remove)});
-  routes->push_back({"GET",
-                     "/v1/{plural}/{name}/log",
-                     "A page of a resource's log",
-                     "native",
-                     {"from", "size"},
-                     {},
-                     {},
-                     200,
-                     "application/json",
-                     false,
-                     bind(&NativeApi::log)});
+  // A worker route: a JSON object body, the worker's name from the path, the control plane's
+  // answer (or {} for calls that return only a Status).
+  using WorkerCall = std::function<Result<json>(const std::string&, const json&)>;
+  auto worker = [&](const char* path, const char* summary, WorkerCall call) {
+    add("POST", path, summary, "workers", {}, kJson, 200,
+        [call](const httplib::Request& req, httplib::Response& res) {
+          auto body = parse_json_body(req.body);
+          if (!body.is_ok()) return set_native_error(res, body.status());
+          if (!body->is_object())
+            return set_native_error(res, invalid_argument("body: expected an object"));
+          auto r = call(req.matches.size() > 1 ? req.matches[1].str() : std::string(), *body);
+          if (!r.is_ok()) return set_native_error(res, r.status());
+          set_json(res, 200, *r);
+        });
+  };
+  auto no_answer = [](Status s) -> Result<json> {
+    if (!s.is_ok()) return s;
+    return json::object();
+  };
+  // Worker routes first: httplib tries patterns in order and /v1/{plural} must not shadow them.
+  worker("/v1/workers/register", "A worker announces itself (worker protocol)",
+         [this](const std::string&, const json& b) { return cp_->worker_register(b); });
+  worker("/v1/workers/{worker}/heartbeat", "Worker heartbeat; answers continue|stop|cancel",
+         [this](const std::string& w, const json& b) { return cp_->worker_heartbeat(w, b); });
+  worker("/v1/workers/{worker}/lease", "Long-poll for a task (up to waitMs)",
+         [this](const std::string& w, const json& b) { return cp_->worker_lease(w, b); });
+  worker("/v1/workers/{worker}/log", "Log lines of the worker's current task",
+         [this, no_answer](const std::string& w, const json& b) {
+           return no_answer(cp_->worker_log(w, b));
+         });
+  worker("/v1/workers/{worker}/done", "The worker's task finished",
+         [this, no_answer](const std::string& w, const json& b) {
+           return no_answer(cp_->worker_done(w, b));
+         });
+
+  auto bind = [this](void (NativeApi::*fn)(const httplib::Request&, httplib::Response&)) {
+    return RouteHandler(
+        [this, fn](const httplib::Request& req, httplib::Response& res) { (this->*fn)(req, res); });
+  };
+  add("POST", "/v1/{plural}", "Create a resource (JSON or YAML)", "native", {}, kResourceBody, 201,
+      bind(&NativeApi::create));
+  add("GET", "/v1/{plural}",
+      "List resources (labelSelector), or watch them as server-sent events", "native",
+      {"labelSelector", "watch"}, {}, 200, bind(&NativeApi::list));
+  add("GET", "/v1/{plural}/{name}", "Get a resource, or watch it (watch=1)", "native", {"watch"},
+      {}, 200, bind(&NativeApi::get));
+  add("PUT", "/v1/{plural}/{name}", "Replace a resource's spec and labels", "native", {},
+      kResourceBody, 200, bind(&NativeApi::replace));
+  add("DELETE", "/v1/{plural}/{name}", "Delete a resource", "native", {}, {}, 200,
+      bind(&NativeApi::remove));
+  add("GET", "/v1/{plural}/{name}/log", "A page of a resource's log", "native", {"from", "size"},
+      {}, 200, bind(&NativeApi::log));
 }
 
 void NativeApi::create(const httplib::Request& req, httplib::Response& res) {
