@@ -19,6 +19,7 @@
 #include "server/http_status.h"
 #include "server/livy_api.h"
 #include "server/native_api.h"
+#include "server/sigv4_auth.h"
 
 namespace eddy::server {
 
@@ -264,8 +265,19 @@ struct RequestContext {
   const Route* route = nullptr;
   std::chrono::steady_clock::time_point start;
   bool started = false;
+  bool sigv4 = false;  // authenticated by a SigV4 signature, still to verify with the body
 };
 thread_local RequestContext t_request;
+
+SigV4Request sigv4_request(const httplib::Request& req) {
+  SigV4Request r;
+  r.method = req.method;
+  r.path = req.path;
+  for (const auto& [k, v] : req.params) r.query.emplace_back(k, v);
+  for (const auto& [k, v] : req.headers) r.headers.emplace_back(k, v);
+  r.body = req.body;
+  return r;
+}
 
 }  // namespace
 
@@ -507,6 +519,12 @@ void ApiServer::configure_server() {
         constant_time_equal(auth.substr(7), options_.token)) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
+    // A signature covers the body, which httplib reads after this handler: the route's
+    // wrapper (register_routes) verifies it.
+    if (is_sigv4_authorization(auth)) {
+      t_request.sigv4 = true;
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
     res.set_header("WWW-Authenticate", "Bearer realm=\"eddy\"");
     res.set_header("Connection", "close");  // the unread body must not be parsed as a request
     set_family_error(family_of(req), res, 401, "Unauthenticated", "UnrecognizedClientException",
@@ -586,9 +604,21 @@ void ApiServer::configure_server() {
 void ApiServer::register_routes() {
   for (const Route& r : routes_) {
     const Route* route = &r;  // routes_ is not modified after start()
-    httplib::Server::Handler handler = [route](const httplib::Request& req,
-                                               httplib::Response& res) {
+    httplib::Server::Handler handler = [this, route](const httplib::Request& req,
+                                                     httplib::Response& res) {
       t_request.route = route;
+      if (t_request.sigv4) {
+        Status s = route->tag != "emr"
+                       ? permission_denied("AWS SigV4 signatures are accepted on the EMR API "
+                                           "only; send 'Authorization: Bearer TOKEN'")
+                       : verify_sigv4(sigv4_request(req), req.get_header_value("Authorization"),
+                                      options_.token, SystemClock::instance()->now());
+        if (!s.is_ok()) {
+          res.set_header("Connection", "close");
+          return set_family_error(family_of(req), res, 401, "Unauthenticated",
+                                  "InvalidSignatureException", s.message());
+        }
+      }
       route->handler(req, res);
     };
     const std::string pattern = route_regex(r.path);
