@@ -114,8 +114,20 @@ Status threads_from_env(RunArgs* a) {
   return Status::ok();
 }
 
+// Without --memory, EDDY_MEMORY (bytes; set by `eddy worker` from its cluster's
+// memoryPerWorker) is the batch memory budget: grouping and sorting spill beyond it.
+Status memory_from_env(RunArgs* a) {
+  if (!a->memory.empty()) return Status::ok();
+  const char* env = std::getenv("EDDY_MEMORY");
+  if (env == nullptr || *env == '\0') return Status::ok();
+  EDDY_RETURN_IF_ERROR(jobs::parse_byte_size(env).status().with_context("EDDY_MEMORY"));
+  a->memory = env;
+  return Status::ok();
+}
+
 Status run(RunArgs a) {
   EDDY_RETURN_IF_ERROR(threads_from_env(&a));
+  EDDY_RETURN_IF_ERROR(memory_from_env(&a));
   std::map<std::string, std::string> sets;
   for (const std::string& s : a.sets) {
     size_t eq = s.find('=');
@@ -159,7 +171,7 @@ void add_run_command(CLI::App& app, CommandContext& ctx) {
       ->check(CLI::Range(0, 256));
   cmd->add_option("--memory", args->memory,
                   "Batch jobs: memory budget (e.g. 1GiB); grouping and sorting beyond it spill "
-                  "to disk");
+                  "to disk (default: $EDDY_MEMORY if set)");
   cmd->add_option("--spill-dir", args->spill_dir,
                   "Batch jobs: where spill runs go (default $TMPDIR)");
   cmd->add_flag("-q,--quiet", args->quiet, "Do not print the end-of-job summary");

@@ -541,6 +541,9 @@ void WorkerLoop::run_task(const nlohmann::json& task) {
       {
         LogShipper logs(*client_, options_.name, ref.to_json());
         std::vector<std::string> env = {"EDDY_THREADS=" + std::to_string(options_.cores)};
+        // The worker's memory is its task's batch budget (spill beyond it), as an executor's.
+        if (options_.memory_bytes > 0)
+          env.push_back("EDDY_MEMORY=" + std::to_string(options_.memory_bytes));
         if (confine) {
           auto extra = task_environment(*confine, dir.string());
           env.insert(env.end(), extra.begin(), extra.end());

@@ -152,6 +152,7 @@ class WorkerProcessTest : public ::testing::Test {
     l.eddy_binary = EDDY_BINARY;
     l.work_dir = dir_ + "/c1-w0";
     l.cores = 2;
+    l.memory_bytes = 1 << 20;  // tiny: a batch task of a few MB must spill
     auto h = backend_.launch(l);
     ASSERT_TRUE(h.is_ok()) << h.status().to_string();
     handle_ = *h;
@@ -240,6 +241,34 @@ TEST_F(WorkerProcessTest, RunsPiAndReportsOutputUsageAndLogs) {
   EXPECT_TRUE(two_threads) << testing::PrintToString(logs);
   EXPECT_TRUE(eventually([&] { return fs::is_empty(dir_ + "/c1-w0/tasks"); }))
       << "the task directory is removed";
+}
+
+// The worker's --memory (the cluster's memoryPerWorker) is its tasks' batch budget: a grouping
+// larger than it spills to disk and still succeeds.
+TEST_F(WorkerProcessTest, MemoryPerWorkerIsTheTasksBatchBudget) {
+  std::string input;
+  for (int i = 0; i < 60000; ++i)
+    input += std::to_string(i % 5000) + "::word" + std::to_string(i) + "::more\n";
+  const std::string manifest = R"(apiVersion: eddy.dev/v1
+kind: BatchJob
+metadata: {name: spill}
+spec:
+  steps:
+    - read: {uri: in.txt}
+    - split: {delimiter: "::"}
+    - key_by: {field: 0, type: int}
+    - group_by_key: {}
+    - sort_by_key: {}
+    - to_json: {}
+    - write: {uri: out, partitions: "1"}
+)";
+  server_.add_task(task("spill", {"run", "job.yaml"}, {{"job.yaml", manifest}, {"in.txt", input}}));
+  json done = wait_done();
+  EXPECT_EQ(done["exitCode"], 0) << done.dump();
+  auto logs = server_.locked([&] { return server_.log_lines; });
+  bool spilled = false;
+  for (const auto& l : logs) spilled = spilled || l.find("runs spilled") != std::string::npos;
+  EXPECT_TRUE(spilled) << testing::PrintToString(logs);
 }
 
 TEST_F(WorkerProcessTest, RefusesCommandsThatAreNotEddyJobs) {
