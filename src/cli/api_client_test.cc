@@ -619,8 +619,9 @@ TEST_F(EddyCommandTest, UnreachableServerExits5WithAHint) {
 TEST_F(EddyCommandTest, GetUnknownKindExits3ListingKinds) {
   EddyRun r = eddy("get pods");
   EXPECT_EQ(r.code, 3);
-  EXPECT_NE(r.err.find("unknown resource kind 'pods' (known: batches (batch, ba), clusters "
-                       "(cluster, cl), sessions (session, se), statements (statement, st))"),
+  EXPECT_NE(r.err.find("unknown resource kind 'pods' (known: batches (batch, ba), batchjobs "
+                       "(batchjob, bj), clusters (cluster, cl), sessions (session, se), "
+                       "statements (statement, st))"),
             std::string::npos)
       << r.err;
 }

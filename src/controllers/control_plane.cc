@@ -44,7 +44,10 @@ ControlPlane::ControlPlane(std::unique_ptr<store::ResourceStore> store,
       backend_(std::move(backend)),
       options_(std::move(options)),
       clock_(clock),
-      impl_(std::make_unique<Impl>()) {}
+      impl_(std::make_unique<Impl>()) {
+  for (auto& [kind, factory] : registered_controllers())
+    kind_controllers_.emplace_back(kind, factory());
+}
 
 ControlPlane::~ControlPlane() { stop(); }
 
@@ -55,9 +58,25 @@ Status ControlPlane::start() {
 }
 
 void ControlPlane::reconcile_now() {
-  std::lock_guard<std::mutex> l(impl_->mu);
-  reconcile_clusters();
+  {
+    std::lock_guard<std::mutex> l(impl_->mu);
+    reconcile_clusters();
+  }
+  reconcile_kind_controllers();
 }
+
+void ControlPlane::reconcile_kind_controllers() {
+  for (auto& [kind, controller] : kind_controllers_) {
+    auto items = store_->list(kind);
+    if (!items.is_ok()) {
+      log_line(LogLevel::kWarn, "reconcile " + kind + ": " + items.status().message());
+      continue;
+    }
+    for (const Resource& r : *items) controller->reconcile(*this, r);
+  }
+}
+
+Result<Resource> ControlPlane::update_status(const Resource& r) { return save(r); }
 
 void ControlPlane::stop() {
   {
@@ -89,6 +108,11 @@ void ControlPlane::reconcile_loop() {
   std::unique_lock<std::mutex> l(impl_->mu);
   while (!impl_->stopping) {
     reconcile_clusters();
+    if (!kind_controllers_.empty()) {  // they call the public API, which takes mu itself
+      l.unlock();
+      reconcile_kind_controllers();
+      l.lock();
+    }
     impl_->wake_cv.wait_for(l, std::chrono::microseconds(options_.reconcile_interval),
                             [&] { return impl_->wake || impl_->stopping; });
     impl_->wake = false;
@@ -274,6 +298,17 @@ Status ControlPlane::cancel(const std::string& kind, const std::string& name) {
 
 Result<Resource> ControlPlane::remove(const std::string& kind, const std::string& name) {
   EDDY_ASSIGN_OR_RETURN(Resource r, get(kind, name));
+  // Children first (resources a KindController created for this one), of every kind.
+  resources::LabelSelector owned;
+  owned.terms.push_back(
+      {kOwnerLabel, resources::LabelSelector::Term::Op::kEquals, owner_label_value(r)});
+  for (const auto* info : resources::all_kinds()) {
+    for (const Resource& child : store_->list(info->kind, owned).value_or({})) {
+      auto removed = remove(child.kind, child.name);
+      if (!removed.is_ok() && removed.status().code() != StatusCode::kNotFound)
+        return removed.status().with_context("deleting " + child.kind + " " + child.name);
+    }
+  }
   if (kind == "Cluster") {
     std::lock_guard<std::mutex> l(impl_->mu);
     r.status["deleteRequested"] = true;

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cluster/sandbox.h"
+#include "controllers/kind_controller.h"
 #include "cluster/worker_backend.h"
 #include "common/clock.h"
 #include "common/status.h"
@@ -70,7 +71,8 @@ class ControlPlane {
   void stop();
   void shutdown_workers();
 
-  // Runs one reconcile pass now (tests with a ManualClock; the background loop does the same).
+  // Runs one reconcile pass now (tests with a ManualClock; the background loop does the same):
+  // the core kinds' controllers, then the registered KindControllers.
   void reconcile_now();
 
   store::ResourceStore& store() { return *store_; }
@@ -86,10 +88,14 @@ class ControlPlane {
                                                 const resources::LabelSelector& sel = {});
   // Replaces spec and labels (status kept); validates like create. r.version as the store.
   Result<resources::Resource> update_spec(const resources::Resource& r);
-  // Asks for deletion: a Cluster is terminated first (TERMINATING → workers stopped →
+  // Asks for deletion; the resources a KindController created for it (kOwnerLabel) go first.
+  // A Cluster is terminated first (TERMINATING → workers stopped →
   // TERMINATED) and then removed; a Session is killed, its statements cancelled; a Batch is
   // killed. Returns the resource as it was when deletion was requested.
   Result<resources::Resource> remove(const std::string& kind, const std::string& name);
+  // Writes a resource's status (and spec/labels) as the controllers do, last writer wins, and
+  // publishes MODIFIED: for KindControllers (kind_controller.h).
+  Result<resources::Resource> update_status(const resources::Resource& r);
   // Cancels a statement / kills a batch or session without deleting it (Livy semantics).
   Status cancel(const std::string& kind, const std::string& name);
 
@@ -124,6 +130,7 @@ class ControlPlane {
   Result<resources::Resource> save(const resources::Resource& r);
   void wake();
   void reconcile_loop();
+  void reconcile_kind_controllers();  // without mu
   Status restore_from_store();
   // cluster_controller.cc (callers hold impl_->mu)
   void reconcile_clusters();
@@ -150,6 +157,8 @@ class ControlPlane {
   ControlPlaneOptions options_;
   Clock* clock_;
   std::unique_ptr<Impl> impl_;
+  // The KindControllers of the kinds in src/kinds/ (fixed after construction).
+  std::vector<std::pair<std::string, std::unique_ptr<KindController>>> kind_controllers_;
 };
 
 }  // namespace eddy::controllers

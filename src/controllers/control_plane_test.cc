@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "resources/kind_registry.h"
+
 namespace eddy::controllers {
 namespace {
 
@@ -317,6 +319,50 @@ TEST_F(ControlPlaneTest, ConfinedServerRefusesOutsidePathsAndConfinesTasks) {
   auto ok = cp_->add_statement(s.name, "SELECT 1", "");
   ASSERT_TRUE(ok.is_ok());
   EXPECT_EQ(ok->spec["id"], 0);  // the refused ones took no number
+}
+
+}  // namespace
+}  // namespace eddy::controllers
+
+namespace eddy::controllers {
+namespace {
+
+// A kind from "its own folder": registered here the way src/kinds/<kind>/ registers one. Its
+// controller submits one Batch child and mirrors its state.
+class WidgetController : public KindController {
+ public:
+  void reconcile(ControlPlane& cp, const Resource& w) override {
+    auto child = cp.get("Batch", w.name + "-run");
+    if (!child.is_ok()) {
+      Resource b;
+      b.kind = "Batch";
+      b.name = w.name + "-run";
+      b.labels[kOwnerLabel] = owner_label_value(w);
+      b.spec = {{"file", "builtin:pi"}};
+      child = cp.create(b);  // the public API, called without the control plane's lock
+    }
+    Resource next = w;
+    next.status["childState"] = child.is_ok() ? child->status.value("state", "") : "error";
+    if (next.status != w.status) (void)cp.update_status(next);
+  }
+};
+
+[[maybe_unused]] const bool widget_kind = resources::register_kind(resources::KindInfo{
+    "Widget", "widgets", {"widget"}, true, [](nlohmann::json&) { return Status::ok(); }, {}});
+[[maybe_unused]] const bool widget_controller =
+    register_controller("Widget", [] { return std::make_unique<WidgetController>(); });
+
+TEST_F(ControlPlaneTest, KindControllersCreateOwnedChildrenThatDieWithTheirOwner) {
+  make("Widget", "w1", nlohmann::json::object());
+  cp_->reconcile_now();
+  auto child = cp_->get("Batch", "w1-run");
+  ASSERT_TRUE(child.is_ok()) << child.status().message();
+  EXPECT_EQ(child->labels[kOwnerLabel], "widget.w1");
+  cp_->reconcile_now();
+  EXPECT_EQ(cp_->get("Widget", "w1")->status["childState"], "starting");
+  ASSERT_TRUE(cp_->remove("Widget", "w1").is_ok());
+  EXPECT_EQ(cp_->get("Batch", "w1-run").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(cp_->get("Widget", "w1").status().code(), StatusCode::kNotFound);
 }
 
 }  // namespace

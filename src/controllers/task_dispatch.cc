@@ -88,6 +88,10 @@ Result<nlohmann::json> ControlPlane::build_task(const Resource& task, int64_t at
       argv.push_back(file.rfind("builtin:", 0) == 0 ? file : "builtin:pi");
       for (const auto& a : args) argv.push_back(a);
     } else {
+      if (file.empty()) {  // an inline manifest (spec.manifest)
+        t["files"]["manifest.yaml"] = task.spec.value("manifest", "");
+        file = "manifest.yaml";
+      }
       argv.push_back(file);
       for (const auto& a : args) {
         if (a.find('=') == std::string::npos || a.front() == '=')

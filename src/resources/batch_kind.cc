@@ -1,4 +1,5 @@
-// Batch: a Livy batch, i.e. one run of a job file on a cluster (docs/api.md#batch).
+// Batch: a Livy batch, i.e. one run of a job file (or of an inline manifest, as a BatchJob's
+// controller submits it) on a cluster (docs/api.md#batch).
 #include "resources/kind_registry.h"
 #include "resources/status_fields.h"
 
@@ -7,13 +8,15 @@ namespace {
 
 Status validate_batch(nlohmann::json& spec) {
   EDDY_RETURN_IF_ERROR(reject_unknown_fields(
-      spec, {"file", "className", "args", "conf", "cluster", "livyName", "proxyUser", "jars",
+      spec, {"file", "manifest", "className", "args", "conf", "cluster", "livyName", "proxyUser", "jars",
              "pyFiles", "files", "driverMemory", "driverCores", "executorMemory", "executorCores",
              "numExecutors", "archives", "queue"}));
   EDDY_ASSIGN_OR_RETURN(std::string file, spec_string(spec, "file", ""));
-  if (file.empty())
+  EDDY_ASSIGN_OR_RETURN(std::string manifest, spec_string(spec, "manifest", ""));
+  if (file.empty() == manifest.empty())
     return invalid_argument(
-        "spec.file: required (a job manifest path, an s3:// URI, or builtin:pi)");
+        "spec.file: exactly one of file (a job manifest path, an s3:// URI, or builtin:pi) and "
+        "manifest (the manifest's text) is required");
   EDDY_ASSIGN_OR_RETURN(std::string class_name, spec_string(spec, "className", ""));
   if (!class_name.empty() && class_name != "org.apache.spark.examples.SparkPi")
     return invalid_argument("spec.className: '" + class_name +

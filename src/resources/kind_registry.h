@@ -1,7 +1,9 @@
 // The kinds `eddy serve` knows, and for each: its names (kubectl-style plural and short names),
 // how its spec is validated and defaulted, and the table columns `eddy get` prints. Adding a kind
-// = one resources/<kind>_kind.cc that registers a KindInfo (see cluster_kind.cc) and one line in
-// register_builtin_kinds() (kind_registry.cc), plus, if it has behaviour, a controller.
+// = one folder src/kinds/<kind>/ whose kind.cc registers a KindInfo with register_kind() from a
+// static initializer and whose controller.cc registers its KindController (see
+// src/kinds/batchjob/, docs/api.md "Adding a kind"). The core kinds (resources/*_kind.cc) are
+// registered explicitly by register_builtin_kinds() (kind_registry.cc).
 //
 // Thread-safety: the built-in kinds are registered once (std::call_once) on first lookup;
 // register_kind() for other kinds must happen before the server starts.
