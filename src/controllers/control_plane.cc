@@ -3,6 +3,7 @@
 // task_dispatch.cc.
 #include "controllers/control_plane.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "common/log.h"
@@ -298,11 +299,15 @@ Status ControlPlane::cancel(const std::string& kind, const std::string& name) {
 
 Result<Resource> ControlPlane::remove(const std::string& kind, const std::string& name) {
   EDDY_ASSIGN_OR_RETURN(Resource r, get(kind, name));
-  // Children first (resources a KindController created for this one), of every kind.
+  // Children first: only a kind with a KindController creates them (of any kind), so other
+  // deletions (Livy's, every DELETE of a core kind) skip the search.
+  const bool may_own = std::any_of(kind_controllers_.begin(), kind_controllers_.end(),
+                                   [&](const auto& kc) { return kc.first == r.kind; });
   resources::LabelSelector owned;
   owned.terms.push_back(
       {kOwnerLabel, resources::LabelSelector::Term::Op::kEquals, owner_label_value(r)});
-  for (const auto* info : resources::all_kinds()) {
+  const auto kinds = may_own ? resources::all_kinds() : std::vector<const resources::KindInfo*>{};
+  for (const auto* info : kinds) {
     for (const Resource& child : store_->list(info->kind, owned).value_or({})) {
       auto removed = remove(child.kind, child.name);
       if (!removed.is_ok() && removed.status().code() != StatusCode::kNotFound)
