@@ -50,11 +50,11 @@ struct GroupedRun {
 
 // Groups the lines of buf (every line ends in '\n'; buf.size() < 4 GiB). With kFail, a bad line
 // returns kInvalidArgument and sets *bad (the message is completed by the caller).
-Result<GroupedRun> group_keyed_lines(const ByteBuffer& buf, const KeyedLineFormat& format,
+Result<GroupedRun> group_keyed_lines(std::string_view buf, const KeyedLineFormat& format,
                                      WorkerPool& pool, BadLine* bad);
 
 // The payload starting at `offset` up to the end of its line (a '\r' before '\n' removed).
-std::string_view payload_at(const ByteBuffer& buf, uint32_t offset);
+std::string_view payload_at(std::string_view buf, uint32_t offset);
 
 // Parses a key as the article's int(x[0]) does for ASCII text; false if it is not one.
 bool parse_int_key(std::string_view text, int64_t* key);

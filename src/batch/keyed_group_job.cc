@@ -1,13 +1,18 @@
 #include "batch/keyed_group_job.h"
 
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <future>
 #include <queue>
 
+#include "batch/key_bands.h"
 #include "batch/python_json.h"
 #include "batch/spark_output.h"
 #include "batch/spill_run.h"
@@ -18,17 +23,7 @@ namespace eddy::batch {
 namespace {
 
 constexpr uint64_t kMaxRunBytes = 3ULL << 30;  // payload offsets are uint32
-constexpr size_t kSliceRecords = 1 << 17;      // records formatted per task
-constexpr uint32_t kPrefetch = 16;             // records fetched ahead when formatting
-
-// Asks for transparent huge pages on a big buffer: its lines are read in key order, at
-// random, and 4 KiB pages would make most of those reads TLB misses too.
-void advise_huge_pages(void* p, size_t n) {
-  const uintptr_t page = 2 << 20;
-  uintptr_t b = (reinterpret_cast<uintptr_t>(p) + page - 1) & ~(page - 1);
-  uintptr_t e = (reinterpret_cast<uintptr_t>(p) + n) & ~(page - 1);
-  if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
-}
+constexpr size_t kBandsPerThread = 4;          // bands formatted per thread between writes
 
 // "FILE:LINE" of a buffer offset, from the spans fill() recorded.
 std::string locate(const ByteBuffer& buf, const std::vector<InputSpan>& spans,
@@ -77,70 +72,93 @@ class PartCursor {
   long current_ = -1;
 };
 
-Status emit_in_memory(const ByteBuffer& buf, const GroupedRun& run, const KeyedGroupJobOptions& o,
-                      WorkerPool& pool, SparkOutput* out) {
-  const size_t groups = run.keys.size();
-  PartPlan plan{run.records, o.partitions};
-  PartCursor cursor(out, plan);
-  auto group_at = [&](size_t j) { return o.descending ? groups - 1 - j : j; };
-  auto count_of = [&](size_t g) { return run.starts[g + 1] - run.starts[g]; };
+// One band's output: its lines' JSON text, and where in it the output moves to another part.
+struct BandText {
+  ByteBuffer text;
+  std::vector<std::pair<size_t, size_t>> cuts;  // (offset in text, part from there on)
+  uint64_t keys = 0;
+};
+
+// Groups band b's lines and formats them; `before` = records earlier in the output.
+void format_band(const KeyBands& bands, size_t b, uint64_t before, const PartPlan& plan,
+                 const KeyedGroupJobOptions& o, BandGroups* groups, BandText* out) {
+  ByteBuffer& t = out->text;
+  t.clear();
+  out->cuts.clear();
+  const std::string_view lines = bands.band(b);
+  group_band(lines, o.format, groups);
+  const size_t n = groups->keys.size();
+  out->keys = n;
+  // Raw writes into reserved room: std::string's per-append checks were a third of the
+  // formatting time.
+  auto room = [&t](size_t k) {
+    t.reserve(t.size() + k);
+    return t.data() + t.size();
+  };
+  auto done = [&t](char* p) { t.resize(p - t.data()); };
   const std::string_view delim = o.format.delimiter;
-  size_t j = 0;
-  uint64_t before = 0;
-  const size_t threads = static_cast<size_t>(pool.threads());
-  // Two sets of texts: the pool formats one batch while a writer thread writes the previous
-  // one (writing is a kernel copy of the whole output; it would otherwise idle the pool).
-  std::vector<std::string> texts[2] = {std::vector<std::string>(threads),
-                                       std::vector<std::string>(threads)};
-  size_t filled[2] = {0, 0};
-  int cur = 0;
+  size_t part = SIZE_MAX;
+  for (size_t j = 0; j < n; ++j) {
+    const size_t g = o.descending ? n - 1 - j : j;
+    const uint32_t first = groups->starts[g], last = groups->starts[g + 1];
+    const size_t p = plan.part_of(before);
+    if (p != part) {  // a group never straddles parts
+      out->cuts.emplace_back(t.size(), p);
+      part = p;
+    }
+    before += last - first;
+    done(write_group_json_open(groups->keys[g], room(kGroupOpenBound)));
+    for (uint32_t v = first; v < last; ++v) {
+      const BandGroups::Payload& pl = groups->payloads[v];
+      done(write_value_json(lines.substr(pl.offset, pl.size), delim, v == first,
+                            room(value_json_bound(pl.size)), /*readable_past_end=*/true));
+    }
+    t.append("]}\n");
+  }
+}
+
+// Formats the bands on the pool, a batch at a time, while a writer thread writes the previous
+// batch (writing is a kernel copy of the whole output; it would otherwise idle the pool).
+Status emit_bands(const KeyBands& bands, const KeyedGroupJobOptions& o, WorkerPool& pool,
+                  SparkOutput* out, uint64_t* keys) {
+  const size_t nb = bands.bands();
+  uint64_t total = 0;
+  for (uint64_t r : bands.records) total += r;
+  PartPlan plan{total, o.partitions};
+  PartCursor cursor(out, plan);
+  // Output order of bands and the records before each.
+  std::vector<size_t> order(nb);
+  std::vector<uint64_t> before(nb);
+  uint64_t acc = 0;
+  for (size_t j = 0; j < nb; ++j) {
+    order[j] = o.descending ? nb - 1 - j : j;
+    before[j] = acc;
+    acc += bands.records[order[j]];
+  }
+  const size_t batch = static_cast<size_t>(pool.threads()) * kBandsPerThread;
+  std::vector<BandText> texts[2] = {std::vector<BandText>(batch), std::vector<BandText>(batch)};
+  std::vector<BandGroups> scratch(batch);
   std::future<Status> pending;
   auto wait_pending = [&]() -> Status { return pending.valid() ? pending.get() : Status::ok(); };
-  struct Slice {
-    size_t begin, end;
-  };
-  size_t open_part = SIZE_MAX;
-  while (j < groups) {
-    const size_t part = plan.part_of(before);
-    if (part != open_part) {
-      EDDY_RETURN_IF_ERROR(wait_pending());
-      EDDY_RETURN_IF_ERROR(cursor.move_to(part));
-      open_part = part;
-    }
-    // Up to `threads` slices of whole groups, none crossing into the next part.
-    std::vector<Slice> slices;
-    while (slices.size() < threads && j < groups && plan.part_of(before) == part) {
-      Slice s{j, j};
-      uint64_t n = 0;
-      while (j < groups && n < kSliceRecords && plan.part_of(before) == part) {
-        uint64_t c = count_of(group_at(j));
-        n += c;
-        before += c;
-        ++j;
-      }
-      s.end = j;
-      slices.push_back(s);
-    }
-    std::vector<std::string>& set = texts[cur];
-    pool.run(slices.size(), [&](size_t i) {
-      std::string& t = set[i];
-      t.clear();
-      for (size_t k = slices[i].begin; k < slices[i].end; ++k) {
-        size_t g = group_at(k);
-        append_group_json_open(run.keys[g], &t);
-        for (uint32_t v = run.starts[g]; v < run.starts[g + 1]; ++v) {
-          // Lines are visited in key order, i.e. at random in the buffer: fetch ahead.
-          if (!o.descending && v + kPrefetch < run.values.size())
-            __builtin_prefetch(buf.data() + run.values[v + kPrefetch]);
-          append_value_json(payload_at(buf, run.values[v]), delim, v == run.starts[g], &t);
-        }
-        append_group_json_close(&t);
-      }
+  int cur = 0;
+  for (size_t j0 = 0; j0 < nb; j0 += batch) {
+    const size_t n = std::min(batch, nb - j0);
+    std::vector<BandText>& set = texts[cur];
+    pool.run(n, [&](size_t i) {
+      format_band(bands, order[j0 + i], before[j0 + i], plan, o, &scratch[i], &set[i]);
     });
-    filled[cur] = slices.size();
+    for (size_t i = 0; i < n; ++i) *keys += set[i].keys;
     EDDY_RETURN_IF_ERROR(wait_pending());
-    pending = std::async(std::launch::async, [out, &set, n = filled[cur]]() -> Status {
-      for (size_t i = 0; i < n; ++i) EDDY_RETURN_IF_ERROR(out->write(set[i]));
+    pending = std::async(std::launch::async, [out, &cursor, &set, n]() -> Status {
+      for (size_t i = 0; i < n; ++i) {
+        const BandText& bt = set[i];
+        for (size_t c = 0; c < bt.cuts.size(); ++c) {
+          const size_t from = bt.cuts[c].first;
+          const size_t to = c + 1 < bt.cuts.size() ? bt.cuts[c + 1].first : bt.text.size();
+          EDDY_RETURN_IF_ERROR(cursor.move_to(bt.cuts[c].second));
+          EDDY_RETURN_IF_ERROR(out->write(bt.text.view().substr(from, to - from)));
+        }
+      }
       return Status::ok();
     });
     cur ^= 1;
@@ -157,7 +175,7 @@ Status spill(const ByteBuffer& buf, const GroupedRun& run, bool descending, cons
     size_t g = descending ? groups - 1 - j : j;
     EDDY_RETURN_IF_ERROR(w->begin_group(run.keys[g], run.starts[g + 1] - run.starts[g]));
     for (uint32_t v = run.starts[g]; v < run.starts[g + 1]; ++v)
-      EDDY_RETURN_IF_ERROR(w->add_value(payload_at(buf, run.values[v])));
+      EDDY_RETURN_IF_ERROR(w->add_value(payload_at(buf.view(), run.values[v])));
   }
   EDDY_RETURN_IF_ERROR(w->finish());
   *bytes += w->bytes();
@@ -237,39 +255,97 @@ uint64_t physical_memory_bytes() {
   return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
 }
 
+char* write_group_json_open(int64_t key, char* p) {
+  std::memcpy(p, "{\"", 2);
+  p = std::to_chars(p + 2, p + 22, key).ptr;  // int64 has at most 20 characters
+  std::memcpy(p, "\": [", 4);
+  return p + 4;
+}
+
+#ifdef __SSE2__
+// Bit i set where byte i of the 16 at s is the delimiter's first byte or needs escaping.
+inline uint32_t special_mask16(const char* s, char d0) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+  // Signed compare: controls (< 0x20) and bytes >= 0x80 (negative) in one.
+  __m128i m = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+  m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+  m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+  m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+  m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(d0)));
+  return static_cast<uint32_t>(_mm_movemask_epi8(m));
+}
+#endif
+
+char* write_value_json(std::string_view payload, std::string_view delim, bool first, char* p,
+                       bool readable_past_end) {
+  if (!first) {
+    *p++ = ',';
+    *p++ = ' ';
+  }
+  *p++ = '[';
+  *p++ = '"';
+  // One pass: copy runs of plain bytes, turn each delimiter into `", "`, and hand a field that
+  // needs escaping to the general writer from its first such byte.
+  const char* s = payload.data();
+  const size_t n = payload.size(), dn = delim.size();
+  const char d0 = delim[0];
+  const char d1 = dn > 1 ? delim[1] : 0;
+  size_t i = 0, run = 0;
+  auto delim_at = [&](size_t k) {
+    if (s[k] != d0) return false;
+    if (dn == 1) return true;
+    return k + dn <= n && s[k + 1] == d1 &&
+           (dn == 2 || std::memcmp(s + k + 2, delim.data() + 2, dn - 2) == 0);
+  };
+  while (i < n) {
+#ifdef __SSE2__
+    if (readable_past_end) {  // 16 bytes at a time up to the next special byte
+      const uint32_t m = special_mask16(s + i, d0) | (n - i < 16 ? ~0u << (n - i) : 0u);
+      std::memcpy(p, s + run, i - run);  // (empty but for the first block after a special)
+      p += i - run;
+      std::memcpy(p, s + i, 16);  // the room has kValuePad spare bytes
+      const size_t plain = m ? static_cast<size_t>(__builtin_ctz(m)) : 16;
+      p += plain;
+      i += plain;
+      run = i;
+      if (plain == 16 || i >= n) continue;
+    }
+#endif
+    if (delim_at(i)) {
+      std::memcpy(p, s + run, i - run);
+      p += i - run;
+      std::memcpy(p, "\", \"", 4);
+      p += 4;
+      i += dn;
+      run = i;
+    } else if (kPythonJsonPlain[static_cast<unsigned char>(s[i])]) {
+      ++i;
+    } else {
+      std::memcpy(p, s + run, i - run);
+      p += i - run;
+      size_t e = i + 1;
+      while (e < n && !delim_at(e)) ++e;
+      p = write_python_json_escaped(payload.substr(i, e - i), p);
+      i = run = e;
+    }
+  }
+  std::memcpy(p, s + run, n - run);
+  p += n - run;
+  *p++ = '"';
+  *p++ = ']';
+  return p;
+}
+
 void append_group_json_open(int64_t key, std::string* out) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, key);
-  (void)ec;
-  out->append("{\"");
-  out->append(digits, end - digits);
-  out->append("\": [");
+  char b[kGroupOpenBound];
+  out->append(b, write_group_json_open(key, b) - b);
 }
 
 void append_value_json(std::string_view payload, std::string_view delim, bool first,
                        std::string* out) {
-  if (!first) out->append(", ");
-  out->push_back('[');
-  size_t at = 0;
-  const bool two = delim.size() == 2;
-  for (;;) {
-    size_t next = std::string_view::npos;
-    if (two) {  // the usual "::": a byte loop beats find() on ~6-byte fields
-      for (size_t i = at; i + 1 < payload.size(); ++i) {
-        if (payload[i] == delim[0] && payload[i + 1] == delim[1]) {
-          next = i;
-          break;
-        }
-      }
-    } else {
-      next = payload.find(delim, at);
-    }
-    append_python_json_string(payload.substr(at, next - at), out);
-    if (next == std::string_view::npos) break;
-    out->append(", ");
-    at = next + delim.size();
-  }
-  out->push_back(']');
+  const size_t at = out->size();
+  out->resize(at + value_json_bound(payload.size()));
+  out->resize(write_value_json(payload, delim, first, out->data() + at, false) - out->data());
 }
 
 void append_group_json_close(std::string* out) { out->append("]}\n"); }
@@ -291,7 +367,7 @@ Result<KeyedGroupJobStats> run_keyed_group_job(const KeyedGroupJobOptions& o) {
   TextInput input(files);
   ByteBuffer buf;
   buf.reserve(static_cast<size_t>(std::min(run_limit, input.remaining_size_hint()) + (128 << 10)));
-  advise_huge_pages(buf.data(), buf.capacity());
+  buf.advise_huge_pages();
   std::vector<InputSpan> spans;
   std::unique_ptr<SpillDir> spill_dir;
   std::vector<std::string> runs;
@@ -302,8 +378,24 @@ Result<KeyedGroupJobStats> run_keyed_group_job(const KeyedGroupJobOptions& o) {
     EDDY_ASSIGN_OR_RETURN(bool any, input.fill(&buf, static_cast<size_t>(run_limit), &spans));
     if (!any && stats.runs > 0) break;
     stats.input_bytes += buf.size();
+    if (stats.runs == 0 && input.done()) {  // everything fits: group and format in memory
+      stats.runs = 1;
+      BandPlan plan = plan_bands(buf.view(), o.format, pool);
+      if (plan.first_bad.offset != UINT64_MAX) {
+        std::string where = locate(buf, spans, files, plan.first_bad.offset);
+        if (o.format.bad_lines == BadLinePolicy::kFail)
+          return invalid_argument(where + ": " + plan.first_bad.reason);
+        stats.first_skipped = where + ": " + plan.first_bad.reason;
+      }
+      stats.records = plan.records;
+      stats.skipped = plan.skipped;
+      KeyBands bands = copy_into_bands(&buf, std::move(plan), o.format, pool);
+      buf = ByteBuffer();
+      EDDY_RETURN_IF_ERROR(emit_bands(bands, o, pool, out.get(), &stats.keys));
+      return stats;
+    }
     BadLine bad;
-    auto grouped = group_keyed_lines(buf, o.format, pool, &bad);
+    auto grouped = group_keyed_lines(buf.view(), o.format, pool, &bad);
     if (!grouped.is_ok()) {
       if (bad.offset != UINT64_MAX)
         return invalid_argument(locate(buf, spans, files, bad.offset) + ": " + bad.reason);
@@ -316,12 +408,6 @@ Result<KeyedGroupJobStats> run_keyed_group_job(const KeyedGroupJobOptions& o) {
     if (run.first_bad.offset != UINT64_MAX && stats.first_skipped.empty())
       stats.first_skipped =
           locate(buf, spans, files, run.first_bad.offset) + ": " + run.first_bad.reason;
-    if (stats.runs == 1 && input.done()) {  // everything fit: format from memory
-      stats.records = records;
-      stats.keys = run.keys.size();
-      EDDY_RETURN_IF_ERROR(emit_in_memory(buf, run, o, pool, out.get()));
-      return stats;
-    }
     if (!spill_dir) {
       EDDY_ASSIGN_OR_RETURN(spill_dir, SpillDir::create(o.spill_dir));
     }

@@ -7,10 +7,11 @@
 //     .map(lambda x: json.dumps({x[0]: x[1]})).coalesce(n).saveAsTextFile(out)
 //
 // each output line being `{"9": [["a", "b"], ["c", "d"]]}` byte for byte as Python writes it.
-// The input is read in runs of at most ~60% of the memory budget; each run is grouped in
-// memory on every core (grouped_run.h). If everything fits in one run the output is formatted
-// from memory in parallel; otherwise every run is spilled to disk, sorted and grouped, and the
-// runs are merged (ties in run order, so values keep input order) — the same bytes either way.
+// The input is read in runs of at most ~60% of the memory budget. If everything fits in one
+// run, its lines are copied into key bands (key_bands.h) that are grouped and formatted in
+// parallel, a band per task; otherwise each run is grouped in memory on every core
+// (grouped_run.h) and spilled to disk, and the runs are merged (ties in run order, so values
+// keep input order) — the same bytes either way.
 // Output parts split the key order by record count: part i holds the groups whose first record
 // falls in [i*total/n, (i+1)*total/n) — contiguous key ranges, as sortByKey + coalesce gives.
 // Thread-safety: run_keyed_group_job() may be called from any thread; it uses its own pool.
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "batch/grouped_run.h"
+#include "batch/python_json.h"
 #include "common/status.h"
 
 namespace eddy::batch {
@@ -52,8 +54,20 @@ struct KeyedGroupJobStats {
 
 Result<KeyedGroupJobStats> run_keyed_group_job(const KeyedGroupJobOptions& options);
 
-// Appends one output line for a key and its payloads (each split on the delimiter):
+// One output line for a key and its payloads (each split on the delimiter):
 // {"<key>": [["f1", "f2"], ...]}\n
+// The write_ forms write at p, which has room for the bound, and return the end; the append_
+// forms append to a string.
+inline constexpr size_t kGroupOpenBound = 26;  // {"-9223372036854775808": [
+// readable_past_end: the 16 bytes after the payload may be read (they are not written out),
+// which lets the writer copy 16 bytes at a time; the bound leaves room for that.
+inline constexpr size_t kValuePad = 16;
+constexpr size_t value_json_bound(size_t payload) {
+  return python_json_bound(payload) + 6 + kValuePad;
+}
+char* write_group_json_open(int64_t key, char* p);
+char* write_value_json(std::string_view payload, std::string_view delimiter, bool first, char* p,
+                       bool readable_past_end);
 void append_group_json_open(int64_t key, std::string* out);
 void append_value_json(std::string_view payload, std::string_view delimiter, bool first,
                        std::string* out);

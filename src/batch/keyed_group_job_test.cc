@@ -5,9 +5,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
+#include "batch/python_json.h"
 #include "batch/spark_output.h"
 #include "batch/spark_pi.h"
 
@@ -87,6 +89,115 @@ TEST_F(KeyedGroupJobTest, SpilledRunsGiveTheSameBytesAsMemory) {
     EXPECT_GT(stats->runs, 1u);
     EXPECT_EQ(read(dir_ / out / "part-00000"), expected) << "run_bytes " << run_bytes;
   }
+}
+
+// The transform as a plain program would do it: std::map of key → payloads, then json.dumps.
+std::string reference_output(const std::string& text, const std::string& delim, bool descending) {
+  std::map<int64_t, std::vector<std::string>> groups;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t d = line.find(delim);
+    int64_t key;
+    if (d == std::string::npos || !parse_int_key(std::string_view(line).substr(0, d), &key))
+      continue;  // a bad line, skipped
+    groups[key].push_back(line.substr(d + delim.size()));
+  }
+  auto format = [&](int64_t key, const std::vector<std::string>& payloads) {
+    std::string out = "{\"" + std::to_string(key) + "\": [";
+    for (size_t i = 0; i < payloads.size(); ++i) {
+      if (i) out += ", ";
+      out += "[";
+      size_t at = 0;
+      for (bool first = true;; first = false) {
+        if (!first) out += ", ";
+        size_t next = payloads[i].find(delim, at);
+        append_python_json_string(std::string_view(payloads[i]).substr(at, next - at), &out);
+        if (next == std::string::npos) break;
+        at = next + delim.size();
+      }
+      out += "]";
+    }
+    return out + "]}\n";
+  };
+  std::string out;
+  if (descending) {
+    for (auto it = groups.rbegin(); it != groups.rend(); ++it) out += format(it->first, it->second);
+  } else {
+    for (const auto& [k, v] : groups) out += format(k, v);
+  }
+  return out;
+}
+
+// Random inputs that stress the in-memory path (key bands): uniform, skewed (one key holding
+// most lines), sparse (keys far apart: the stable-sort path), negative keys, keys outside the
+// sampled range; payloads of every length around the 16-byte blocks, with quotes, backslashes,
+// controls, UTF-8, invalid bytes, lone delimiter characters; CRLF lines; bad lines (skipped).
+std::string random_lines(std::mt19937_64& rng, const std::string& delim, int shape, int lines) {
+  static const std::vector<std::string> kPieces = {
+      "a", "word", "\"", "\\", "\t", "caf\xc3\xa9", "\xff", "\xf0\x9f\x98\x80", ":", ",", " ",
+      "0123456789abcdef", "x\x01y", "\x7f"};
+  std::string text;
+  for (int i = 0; i < lines; ++i) {
+    int64_t key;
+    switch (shape) {
+      case 0: key = static_cast<int64_t>(rng() % 5000); break;
+      case 1: key = rng() % 4 ? 42 : static_cast<int64_t>(rng() % 100); break;
+      case 2: key = static_cast<int64_t>(rng() >> 1) - (INT64_MAX / 2); break;
+      default: key = i < lines / 2 ? static_cast<int64_t>(rng() % 10) : -static_cast<int64_t>(rng() % 1000000); break;
+    }
+    if (rng() % 200 == 0) {
+      text += rng() % 2 ? "no delimiter\n" : "x" + std::to_string(key) + delim + "bad key\n";
+      continue;
+    }
+    std::string payload;
+    for (size_t f = 0, n = rng() % 4; f <= n; ++f) {
+      if (f) payload += delim;
+      for (size_t k = 0, m = rng() % 6; k < m; ++k) payload += kPieces[rng() % kPieces.size()];
+    }
+    text += std::to_string(key) + delim + payload + (rng() % 10 == 0 ? "\r\n" : "\n");
+  }
+  return text;
+}
+
+TEST_F(KeyedGroupJobTest, InMemoryOutputMatchesAPlainReference) {
+  std::mt19937_64 rng(11);
+  int id = 0;
+  for (const std::string delim : {"::", ",", "<=>"}) {
+    for (int shape = 0; shape < 4; ++shape) {
+      const std::string text = random_lines(rng, delim, shape, 30000);
+      const std::string in = write_input("in" + std::to_string(id) + ".txt", text);
+      for (bool descending : {false, true}) {
+        KeyedGroupJobOptions o;
+        o.format.delimiter = delim;
+        o.format.bad_lines = BadLinePolicy::kSkip;
+        o.descending = descending;
+        o.threads = 1 + id % 3;
+        o.partitions = 1 + id % 4;
+        const std::string out = "out" + std::to_string(id++);
+        auto stats = run(in, out, o);
+        ASSERT_TRUE(stats.is_ok()) << stats.status().to_string();
+        EXPECT_EQ(stats->runs, 1u);
+        std::string joined;
+        for (size_t p = 0; p < o.partitions; ++p)
+          joined += read(dir_ / out / SparkOutput::part_name(p));
+        EXPECT_EQ(joined, reference_output(text, delim, descending))
+            << "delimiter '" << delim << "' shape " << shape << " descending " << descending;
+      }
+    }
+  }
+}
+
+TEST_F(KeyedGroupJobTest, EmptyInputWritesEmptyParts) {
+  std::string in = write_input("empty.txt", "");
+  KeyedGroupJobOptions o;
+  o.partitions = 2;
+  auto stats = run(in, "out", o);
+  ASSERT_TRUE(stats.is_ok()) << stats.status().to_string();
+  EXPECT_EQ(read(dir_ / "out" / "part-00000"), "");
+  EXPECT_EQ(read(dir_ / "out" / "part-00001"), "");
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "_SUCCESS"));
 }
 
 TEST_F(KeyedGroupJobTest, PartitionsAreContiguousKeyRanges) {

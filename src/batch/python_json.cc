@@ -6,29 +6,24 @@
 namespace eddy::batch {
 namespace {
 
-// true for bytes json.dumps copies as they are: ' '..'~' except '"' and '\\'.
-constexpr std::array<bool, 256> make_plain() {
-  std::array<bool, 256> t{};
-  for (int c = 0x20; c <= 0x7e; ++c) t[c] = c != '"' && c != '\\';
-  return t;
-}
-constexpr std::array<bool, 256> kPlain = make_plain();
+constexpr const std::array<bool, 256>& kPlain = kPythonJsonPlain;
 
-void append_u(uint32_t cp, std::string* out) {
+char* write_u(uint32_t cp, char* p) {
   static const char kHex[] = "0123456789abcdef";
-  char b[6] = {'\\',         'u', kHex[(cp >> 12) & 15], kHex[(cp >> 8) & 15], kHex[(cp >> 4) & 15],
-               kHex[cp & 15]};
-  out->append(b, 6);
+  p[0] = '\\';
+  p[1] = 'u';
+  p[2] = kHex[(cp >> 12) & 15];
+  p[3] = kHex[(cp >> 8) & 15];
+  p[4] = kHex[(cp >> 4) & 15];
+  p[5] = kHex[cp & 15];
+  return p + 6;
 }
 
-void append_code_point(uint32_t cp, std::string* out) {
-  if (cp >= 0x10000) {
-    cp -= 0x10000;
-    append_u(0xD800 + (cp >> 10), out);
-    append_u(0xDC00 + (cp & 0x3FF), out);
-  } else {
-    append_u(cp, out);
-  }
+char* write_code_point(uint32_t cp, char* p) {
+  if (cp < 0x10000) return write_u(cp, p);
+  cp -= 0x10000;
+  p = write_u(0xD800 + (cp >> 10), p);
+  return write_u(0xDC00 + (cp & 0x3FF), p);
 }
 
 inline bool cont(unsigned char c) { return (c & 0xC0) == 0x80; }
@@ -79,48 +74,65 @@ uint32_t decode_one(std::string_view s, size_t& i) {
 
 }  // namespace
 
-void append_python_json_string(std::string_view s, std::string* out) {
-  out->push_back('"');
+char* write_python_json_escaped(std::string_view s, char* p) {
+  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0, n = s.size();
   while (i < n) {
-    size_t run = i;
-    while (run < n && kPlain[static_cast<unsigned char>(s[run])]) ++run;
-    if (run > i) out->append(s.data() + i, run - i);
-    i = run;
-    if (i >= n) break;
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"':
-          out->append("\\\"");
-          break;
-        case '\\':
-          out->append("\\\\");
-          break;
-        case '\n':
-          out->append("\\n");
-          break;
-        case '\r':
-          out->append("\\r");
-          break;
-        case '\t':
-          out->append("\\t");
-          break;
-        case '\b':
-          out->append("\\b");
-          break;
-        case '\f':
-          out->append("\\f");
-          break;
-        default:
-          append_u(c, out);
-      }
+    const unsigned char c = b[i];
+    if (kPlain[c]) {
+      *p++ = static_cast<char>(c);
       ++i;
-    } else {
-      append_code_point(decode_one(s, i), out);
+      continue;
     }
+    if (c >= 0x80) {
+      p = write_code_point(decode_one(s, i), p);
+      continue;
+    }
+    char e = 0;
+    switch (c) {
+      case '"':
+        e = '"';
+        break;
+      case '\\':
+        e = '\\';
+        break;
+      case '\n':
+        e = 'n';
+        break;
+      case '\r':
+        e = 'r';
+        break;
+      case '\t':
+        e = 't';
+        break;
+      case '\b':
+        e = 'b';
+        break;
+      case '\f':
+        e = 'f';
+        break;
+      default:
+        break;
+    }
+    if (e) {
+      *p++ = '\\';
+      *p++ = e;
+    } else {
+      p = write_u(c, p);
+    }
+    ++i;
   }
-  out->push_back('"');
+  return p;
+}
+
+void append_python_json_string(std::string_view utf8, std::string* out) {
+  const size_t at = out->size();
+  out->resize(at + python_json_bound(utf8.size()));
+  char* p = out->data() + at;
+  *p++ = '"';
+  p = write_python_json_escaped(utf8, p);
+  *p++ = '"';
+  out->resize(p - out->data());
 }
 
 }  // namespace eddy::batch

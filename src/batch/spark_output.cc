@@ -6,6 +6,7 @@
 namespace eddy::batch {
 namespace {
 constexpr size_t kBufferBytes = 8 << 20;
+constexpr size_t kDirectBytes = 256 << 10;  // writes this big skip the buffer (no extra copy)
 
 std::string strip_slash(std::string s) {
   while (s.size() > 1 && s.back() == '/') s.pop_back();
@@ -67,9 +68,9 @@ Status SparkOutput::flush() {
 }
 
 Status SparkOutput::write(std::string_view bytes) {
-  if (buffer_.size() + bytes.size() > kBufferBytes) {
+  if (buffer_.size() + bytes.size() > kBufferBytes || bytes.size() >= kDirectBytes) {
     EDDY_RETURN_IF_ERROR(flush());
-    if (bytes.size() >= kBufferBytes) {
+    if (bytes.size() >= kDirectBytes) {
       Status s = writer_->write(bytes);
       if (!s.is_ok()) return s.with_context("output '" + current_uri_ + "'");
       return Status::ok();

@@ -4,6 +4,9 @@
 // Ownership: owns its bytes. Thread-safety: none (a value type).
 #pragma once
 
+#include <sys/mman.h>
+
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -34,6 +37,14 @@ class ByteBuffer {
     size_ = n;
   }
   void clear() { size_ = 0; }
+  // Asks for transparent huge pages on the whole 2 MiB pages of the allocation: a big buffer
+  // read at random (grouping, sorting) then takes far fewer TLB misses.
+  void advise_huge_pages() {
+    const uintptr_t page = 2 << 20;
+    const auto p = reinterpret_cast<uintptr_t>(buf_.get());
+    const uintptr_t b = (p + page - 1) & ~(page - 1), e = (p + cap_) & ~(page - 1);
+    if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+  }
   void append(std::string_view s) {
     reserve(size_ + s.size());
     if (!s.empty()) std::memcpy(buf_.get() + size_, s.data(), s.size());
