@@ -161,7 +161,8 @@ void add_run_command(CLI::App& app, CommandContext& ctx) {
       ->required();
   cmd->add_option("args", args->args, "Arguments of a built-in job (builtin:pi SLICES)");
   cmd->add_option("--set", args->sets,
-                  "Override a parameter of the manifest: name=value (repeatable)");
+                  "Override a parameter of the manifest: name=value (repeatable)")
+      ->allow_extra_args(false);  // one value per --set: built-in job arguments may follow
   cmd->add_option(
       "--progress", args->progress,
       "Print metrics on stderr every DURATION (e.g. 5s); the summary is always printed");

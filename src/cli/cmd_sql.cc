@@ -70,7 +70,8 @@ void add_sql_command(CLI::App& app, CommandContext& ctx) {
   CLI::App* cmd = app.add_subcommand(
       "sql", "Run a Spark-style SQL query over JSON-lines, CSV or text tables (local or s3://)");
   cmd->add_option("--table", args->tables,
-                  "NAME=PATH or NAME:FORMAT=PATH (FORMAT: auto|json|csv|text); repeatable");
+                  "NAME=PATH or NAME:FORMAT=PATH (FORMAT: auto|json|csv|text); repeatable")
+      ->allow_extra_args(false);  // one value per --table: the query may follow
   cmd->add_option("--format", args->format,
                   "table (default), json (JSON lines), csv or text; with --output: json");
   cmd->add_option("--output", args->output,

@@ -60,7 +60,7 @@ Status run_sql(const BatchSqlStage& stage, BatchJobResult* result) {
   EDDY_ASSIGN_OR_RETURN(std::unique_ptr<sql::SqlEngine> engine, sql::SqlEngine::create());
   for (size_t i = 0; i < stage.tables.size(); ++i) {
     const BatchSqlTable& t = stage.tables[i];
-    Status s = engine->register_table(sql::TableSource{t.name, t.uri, t.format});
+    Status s = engine->register_table(sql::TableSource{t.name, t.uri, t.format, std::nullopt});
     if (!s.is_ok())
       return s.with_context(stage.path + ".tables[" + std::to_string(i) + "] (" + t.name + ")");
   }

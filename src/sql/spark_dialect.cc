@@ -435,4 +435,17 @@ std::vector<std::string> referenced_identifiers(std::string_view sql) {
   return out;
 }
 
+bool selects_star(std::string_view sql) {
+  const Token* prev = nullptr;
+  for (const Token& t : tokenize(sql)) {
+    if (t.kind == Kind::kSpace) continue;
+    if (is_punct(t, '*') && prev != nullptr &&
+        (is_punct(*prev, ',') || is_punct(*prev, '.') || is_kw(*prev, "SELECT") ||
+         is_kw(*prev, "DISTINCT") || is_kw(*prev, "ALL")))
+      return true;
+    prev = &t;
+  }
+  return false;
+}
+
 }  // namespace eddy::sql

@@ -36,4 +36,8 @@ std::string spark_column_name(std::string_view sqlite_name);
 // Every identifier the query names (bare, "quoted" or `backticked`), unquoted, once each.
 std::vector<std::string> referenced_identifiers(std::string_view sql);
 
+// True if the query selects all columns somewhere: `*` or `t.*` as a select item (not the `*`
+// of count(*) or of a product).
+bool selects_star(std::string_view sql);
+
 }  // namespace eddy::sql

@@ -52,5 +52,16 @@ TEST(SparkDialectTest, ReferencedIdentifiers) {
             (std::vector<std::string>{"SELECT", "size", "9", "a b", "FROM", "t", "WHERE", "y"}));
 }
 
+TEST(SelectsStarTest, SelectItemsNotCountOrProducts) {
+  EXPECT_TRUE(selects_star("SELECT * FROM t"));
+  EXPECT_TRUE(selects_star("select t.* from t"));
+  EXPECT_TRUE(selects_star("SELECT a, * FROM t"));
+  EXPECT_TRUE(selects_star("SELECT DISTINCT * FROM t"));
+  EXPECT_FALSE(selects_star("SELECT count(*) FROM t"));
+  EXPECT_FALSE(selects_star("SELECT a * b FROM t"));
+  EXPECT_FALSE(selects_star("SELECT `9` FROM t -- SELECT *"));
+  EXPECT_FALSE(selects_star("SELECT '*' FROM t"));
+}
+
 }  // namespace
 }  // namespace eddy::sql

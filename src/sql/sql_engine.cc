@@ -3,13 +3,14 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 
+#include "common/json_string.h"
 #include "sql/spark_dialect.h"
 #include "sql/spark_functions.h"
-#include "common/json_string.h"
 
 namespace eddy::sql {
 namespace {
@@ -59,7 +60,38 @@ SqlEngine::~SqlEngine() { sqlite3_close_v2(db_); }
 Status SqlEngine::register_table(const TableSource& t) {
   Result<TableSchema> schema = load_table(db_, t);
   if (!schema.is_ok()) return schema.status().with_context("table " + t.name);
-  tables_[ascii_lower(t.name)] = std::move(schema).value();
+  const std::string name = ascii_lower(t.name);
+  wide_.erase(name);
+  if (schema->too_wide) {
+    tables_.erase(name);
+    wide_[name] = WideTable{t, {}, false};
+    return Status::ok();
+  }
+  tables_[name] = std::move(schema).value();
+  return Status::ok();
+}
+
+Status SqlEngine::load_wide_tables(const std::string& sql) {
+  if (wide_.empty()) return Status::ok();
+  std::set<std::string> names;
+  for (const std::string& id : referenced_identifiers(sql)) names.insert(ascii_lower(id));
+  for (auto& [name, wide] : wide_) {
+    if (names.count(name) == 0) continue;
+    const std::string limit = "table " + wide.source.name +
+                              " has more distinct keys than SQLite's 2000 columns, so only the "
+                              "columns a query names are loaded";
+    if (selects_star(sql)) return invalid_argument("sql: " + limit + ": name them instead of *");
+    if (wide.any &&
+        std::includes(wide.loaded.begin(), wide.loaded.end(), names.begin(), names.end()))
+      continue;  // every name is loaded already
+    TableSource s = wide.source;
+    s.columns = names;
+    Result<TableSchema> schema = load_table(db_, s);
+    if (!schema.is_ok()) return schema.status().with_context(limit);
+    tables_[name] = std::move(schema).value();
+    wide.loaded = names;
+    wide.any = true;
+  }
   return Status::ok();
 }
 
@@ -80,6 +112,7 @@ ColumnKind SqlEngine::kind_of(const char* table, const char* column) const {
 }
 
 Result<QueryResult> SqlEngine::query(const std::string& sql) {
+  EDDY_RETURN_IF_ERROR(load_wide_tables(sql));
   EDDY_ASSIGN_OR_RETURN(const std::string rewritten, rewrite_spark_sql(sql));
   const bool same = rewritten == sql;
   QueryResult result;

@@ -12,11 +12,16 @@
 // Errors are Status values carrying SQLite's message and, for syntax errors, the position in
 // the query ("line 1, column 8").
 //
+// Tables wider than SQLite's 2000 columns (JSON lines with more distinct keys, such as the
+// transform's output: one key per line) are loaded per query with only the columns the query
+// names — a projection push-down; `SELECT *` over one is an error that says so.
+//
 // Ownership: owns its SQLite connection. Thread-safety: not thread-safe; one owner at a time.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "common/status.h"
@@ -46,9 +51,18 @@ class SqlEngine {
  private:
   explicit SqlEngine(sqlite3* db) : db_(db) {}
   ColumnKind kind_of(const char* table, const char* column) const;
+  // Loads the wide tables `sql` names with the columns it names.
+  Status load_wide_tables(const std::string& sql);
+
+  struct WideTable {
+    TableSource source;
+    std::set<std::string> loaded;  // the columns loaded now (ASCII-lowercased)
+    bool any = false;              // loaded at least once
+  };
 
   sqlite3* db_;
   std::map<std::string, TableSchema> tables_;  // key: ASCII-lowercased table name
+  std::map<std::string, WideTable> wide_;      // same key
 };
 
 }  // namespace eddy::sql

@@ -36,7 +36,7 @@ class SqlTempDirTest : public ::testing::Test {
   }
   Status load(const std::string& name, const std::string& path,
               const std::string& format = "auto") {
-    return engine_->register_table({name, path, format});
+    return engine_->register_table({name, path, format, std::nullopt});
   }
   // The result as JSON lines, or "error: ..." for a failed query.
   std::string run(const std::string& sql) {

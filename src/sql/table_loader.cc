@@ -53,9 +53,9 @@ Format detect_format(const std::string& uri, std::string_view content) {
 
 std::string where(const std::string& uri, size_t line) { return uri + ":" + std::to_string(line); }
 
-// Each line of `data` (which has SIMDJSON_PADDING readable bytes past its end) is one object.
-Status load_json_lines(TableWriter& w, const std::string& uri, std::string_view data,
-                       simdjson::dom::parser& parser) {
+// Calls fn(line_no, start, len) for every non-blank line of data.
+template <typename Fn>
+void for_each_json_line(std::string_view data, Fn&& fn) {
   size_t line_no = 0;
   size_t pos = 0;
   while (pos < data.size()) {
@@ -68,50 +68,88 @@ Status load_json_lines(TableWriter& w, const std::string& uri, std::string_view 
     for (size_t i = 0; i < len && blank; ++i) {
       blank = start[i] == ' ' || start[i] == '\t' || start[i] == '\r';
     }
-    if (blank) continue;
-    simdjson::dom::element doc;
-    // The rest of the buffer (at least SIMDJSON_PADDING bytes) is readable past the line.
-    if (auto err = parser.parse(start, len, false).get(doc); err) {
-      return data_loss(where(uri, line_no) + ": invalid JSON: " + simdjson::error_message(err));
-    }
+    if (!blank && !fn(line_no, start, len)) return;
+  }
+}
+
+// Declares the file's keys as columns before any of its rows is inserted: a column added after
+// rows exist costs an ALTER TABLE and a new INSERT, which made a file with a new key on every
+// line (the transform's output) quadratic. Lines that are not objects are left to the load.
+Status declare_json_keys(TableWriter& w, const std::string& uri, std::string_view data,
+                         simdjson::dom::parser& parser) {
+  Status status;
+  for_each_json_line(data, [&](size_t, const char* start, size_t len) {
     simdjson::dom::object obj;
-    if (doc.get_object().get(obj)) {
-      return data_loss(where(uri, line_no) + ": expected a JSON object per line, got " +
-                       std::string(simdjson::minify(doc)).substr(0, 60));
-    }
+    if (parser.parse(start, len, false).get_object().get(obj)) return true;
     for (auto field : obj) {
       Result<int> col = w.column(field.key, uri);
-      if (!col.is_ok()) return col.status();
-      const int c = *col;
-      simdjson::dom::element v = field.value;
-      switch (v.type()) {
-        case simdjson::dom::element_type::INT64:
-          w.set_int(c, int64_t(v));
-          break;
-        case simdjson::dom::element_type::UINT64:
-          w.set_real(c, static_cast<double>(uint64_t(v)));
-          break;
-        case simdjson::dom::element_type::DOUBLE:
-          w.set_real(c, double(v));
-          break;
-        case simdjson::dom::element_type::STRING:
-          w.set_text(c, std::string_view(v));
-          break;
-        case simdjson::dom::element_type::BOOL:
-          w.set_bool(c, bool(v));
-          break;
-        case simdjson::dom::element_type::NULL_VALUE:
-          break;
-        case simdjson::dom::element_type::ARRAY:
-        case simdjson::dom::element_type::OBJECT:
-          w.scratch(c) = simdjson::minify(v);
-          w.set_json(c, w.scratch(c));
-          break;
+      if (!col.is_ok()) {
+        status = col.status();
+        return false;
       }
     }
-    EDDY_RETURN_IF_ERROR(w.end_row(where(uri, line_no)));
+    return true;
+  });
+  return status;
+}
+
+// One line (start, len; SIMDJSON_PADDING bytes readable past it) as one row.
+Status load_json_line(TableWriter& w, const std::string& uri, size_t line_no, const char* start,
+                      size_t len, simdjson::dom::parser& parser) {
+  simdjson::dom::element doc;
+  // The rest of the buffer (at least SIMDJSON_PADDING bytes) is readable past the line.
+  if (auto err = parser.parse(start, len, false).get(doc); err) {
+    return data_loss(where(uri, line_no) + ": invalid JSON: " + simdjson::error_message(err));
   }
-  return Status::ok();
+  simdjson::dom::object obj;
+  if (doc.get_object().get(obj)) {
+    return data_loss(where(uri, line_no) + ": expected a JSON object per line, got " +
+                     std::string(simdjson::minify(doc)).substr(0, 60));
+  }
+  for (auto field : obj) {
+    Result<int> col = w.column(field.key, uri);
+    if (!col.is_ok()) return col.status();
+    const int c = *col;
+    if (c == kSkipColumn) continue;
+    simdjson::dom::element v = field.value;
+    switch (v.type()) {
+      case simdjson::dom::element_type::INT64:
+        w.set_int(c, int64_t(v));
+        break;
+      case simdjson::dom::element_type::UINT64:
+        w.set_real(c, static_cast<double>(uint64_t(v)));
+        break;
+      case simdjson::dom::element_type::DOUBLE:
+        w.set_real(c, double(v));
+        break;
+      case simdjson::dom::element_type::STRING:
+        w.set_text(c, std::string_view(v));
+        break;
+      case simdjson::dom::element_type::BOOL:
+        w.set_bool(c, bool(v));
+        break;
+      case simdjson::dom::element_type::NULL_VALUE:
+        break;
+      case simdjson::dom::element_type::ARRAY:
+      case simdjson::dom::element_type::OBJECT:
+        w.scratch(c) = simdjson::minify(v);
+        w.set_json(c, w.scratch(c));
+        break;
+    }
+  }
+  return w.end_row(where(uri, line_no));
+}
+
+// Each line of `data` (which has SIMDJSON_PADDING readable bytes past its end) is one object.
+Status load_json_lines(TableWriter& w, const std::string& uri, std::string_view data,
+                       simdjson::dom::parser& parser) {
+  EDDY_RETURN_IF_ERROR(declare_json_keys(w, uri, data, parser));
+  Status status;
+  for_each_json_line(data, [&](size_t line_no, const char* start, size_t len) {
+    status = load_json_line(w, uri, line_no, start, len, parser);
+    return status.is_ok();
+  });
+  return status;
 }
 
 // A bare CSV field that reads fully as a number is bound as one.
@@ -168,7 +206,8 @@ Status load_csv(TableWriter& w, const std::string& uri, std::string_view data,
         Result<int> c = w.column(n, uri);
         if (!c.is_ok()) return c.status();
         for (int prev : cols) {
-          if (prev == *c) return invalid_argument(uri + ":1: duplicate CSV column '" + n + "'");
+          if (prev == *c && prev != kSkipColumn)
+            return invalid_argument(uri + ":1: duplicate CSV column '" + n + "'");
         }
         cols.push_back(*c);
       }
@@ -178,7 +217,9 @@ Status load_csv(TableWriter& w, const std::string& uri, std::string_view data,
       return data_loss(where(uri, parser.record_line()) + ": " + std::to_string(fields.size()) +
                        " fields, the header has " + std::to_string(cols.size()));
     }
-    for (size_t i = 0; i < fields.size(); ++i) set_csv_value(w, cols[i], fields[i]);
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (cols[i] != kSkipColumn) set_csv_value(w, cols[i], fields[i]);
+    }
     EDDY_RETURN_IF_ERROR(w.end_row(where(uri, parser.record_line())));
   }
   return Status::ok();
@@ -187,6 +228,7 @@ Status load_csv(TableWriter& w, const std::string& uri, std::string_view data,
 Status load_text(TableWriter& w, const std::string& uri, std::string_view data) {
   Result<int> col = w.column("value", uri);
   if (!col.is_ok()) return col.status();
+  if (*col == kSkipColumn) return Status::ok();  // the query does not read it
   size_t line_no = 0;
   size_t pos = 0;
   while (pos < data.size()) {
@@ -235,7 +277,8 @@ Result<TableSchema> load_table(sqlite3* db, const TableSource& t) {
   if (t.format != "auto") {
     EDDY_ASSIGN_OR_RETURN(format, parse_format(t.format));
   }
-  EDDY_ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> w, TableWriter::create(db, t.name));
+  EDDY_ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> w,
+                        TableWriter::create(db, t.name, t.columns ? &*t.columns : nullptr));
   simdjson::dom::parser parser;
   std::vector<std::string> csv_header;
   for (const auto& f : files) {
@@ -244,17 +287,33 @@ Result<TableSchema> load_table(sqlite3* db, const TableSource& t) {
     if (!format) format = detect_format(f.uri, content);
     content.append(simdjson::SIMDJSON_PADDING, '\0');
     const std::string_view data(content.data(), size);
+    Status s;
     switch (*format) {
       case Format::kJson:
-        EDDY_RETURN_IF_ERROR(load_json_lines(*w, f.uri, data, parser));
+        s = load_json_lines(*w, f.uri, data, parser);
         break;
       case Format::kCsv:
-        EDDY_RETURN_IF_ERROR(load_csv(*w, f.uri, data, csv_header));
+        s = load_csv(*w, f.uri, data, csv_header);
         break;
       case Format::kText:
-        EDDY_RETURN_IF_ERROR(load_text(*w, f.uri, data));
+        s = load_text(*w, f.uri, data);
         break;
     }
+    if (!s.is_ok() && w->too_wide() && !t.columns) {
+      w.reset();  // rolls back; then no stale table of that name may stay
+      char* err = nullptr;
+      const std::string drop = "DROP TABLE IF EXISTS " + quote_identifier(t.name);
+      if (sqlite3_exec(db, drop.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string msg = err != nullptr ? err : "?";
+        sqlite3_free(err);
+        return internal_error(msg);
+      }
+      TableSchema wide;
+      wide.name = t.name;
+      wide.too_wide = true;
+      return wide;
+    }
+    EDDY_RETURN_IF_ERROR(s);
   }
   return w->finish();
 }

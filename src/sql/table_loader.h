@@ -19,6 +19,8 @@
 
 #include <sqlite3.h>
 
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,12 +35,15 @@ struct TableSource {
   std::string name;
   std::string uri;              // file, directory or s3:// prefix
   std::string format = "auto";  // auto | json | csv | text
+  // Only these columns (ASCII-lowercased names) are loaded; unset: all of them.
+  std::optional<std::set<std::string>> columns;
 };
 
 // The data files of a table, in name order; kNotFound if there are none.
 Result<std::vector<storage::ObjectInfo>> list_table_files(const std::string& uri);
 
-// Replaces table `t.name` in `db` with the data at `t.uri`.
+// Replaces table `t.name` in `db` with the data at `t.uri`. A table with more distinct keys
+// than SQLite's 2000 columns (and no `columns` filter) loads nothing: the schema says too_wide.
 Result<TableSchema> load_table(sqlite3* db, const TableSource& t);
 
 }  // namespace eddy::sql

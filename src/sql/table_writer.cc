@@ -26,7 +26,8 @@ std::string quote_identifier(std::string_view name) {
   return out;
 }
 
-TableWriter::TableWriter(sqlite3* db, std::string table) : db_(db), table_(std::move(table)) {}
+TableWriter::TableWriter(sqlite3* db, std::string table, const std::set<std::string>* keep)
+    : db_(db), table_(std::move(table)), keep_(keep) {}
 
 TableWriter::~TableWriter() {
   if (insert_ != nullptr) sqlite3_finalize(insert_);
@@ -43,8 +44,9 @@ Status TableWriter::exec(const std::string& sql) {
   return Status::ok();
 }
 
-Result<std::unique_ptr<TableWriter>> TableWriter::create(sqlite3* db, std::string table) {
-  std::unique_ptr<TableWriter> w(new TableWriter(db, std::move(table)));
+Result<std::unique_ptr<TableWriter>> TableWriter::create(sqlite3* db, std::string table,
+                                                         const std::set<std::string>* keep) {
+  std::unique_ptr<TableWriter> w(new TableWriter(db, std::move(table), keep));
   EDDY_RETURN_IF_ERROR(w->exec("BEGIN"));
   EDDY_RETURN_IF_ERROR(w->exec("DROP TABLE IF EXISTS " + quote_identifier(w->table_)));
   return w;
@@ -61,7 +63,9 @@ Result<int> TableWriter::column(std::string_view name, const std::string& contex
     }
     return it->second;
   }
+  if (keep_ != nullptr && keep_->count(key) == 0) return kSkipColumn;
   if (columns_.size() >= kMaxColumns) {
+    too_wide_ = true;
     return invalid_argument(context + ": table " + table_ + " would have more than " +
                             std::to_string(kMaxColumns) +
                             " columns (distinct top-level keys), SQLite's limit");

@@ -5,7 +5,9 @@
 // Columns are declared without a type (no affinity: values are stored exactly as bound) and
 // are added with ALTER TABLE when a new name appears; earlier rows read NULL there, as Spark's
 // schema union gives. Names are matched case-insensitively (SQLite's rule); two keys that
-// differ only in case are an error, as in Spark. A table is limited to SQLite's 2000 columns.
+// differ only in case are an error, as in Spark. A table is limited to SQLite's 2000 columns:
+// beyond that column() fails and too_wide() is true. A writer may keep only some columns
+// (`keep`, ASCII-lowercased names): column() returns kSkipColumn for the others.
 //
 // Per column, the writer records what kinds of values it saw, so the engine can show values
 // as Spark would: a column holding only arrays/maps is a JSON column (its text is shown as
@@ -20,6 +22,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -40,18 +43,25 @@ struct TableSchema {
   std::vector<std::string> columns;
   std::vector<ColumnKind> kinds;  // invariant: kinds.size() == columns.size()
   uint64_t rows = 0;
+  // More distinct keys than SQLite's column limit: nothing was loaded (see SqlEngine).
+  bool too_wide = false;
 };
+
+inline constexpr int kSkipColumn = -1;
 
 class TableWriter {
  public:
   // Replaces any table of that name and begins the transaction.
-  static Result<std::unique_ptr<TableWriter>> create(sqlite3* db, std::string table);
+  static Result<std::unique_ptr<TableWriter>> create(sqlite3* db, std::string table,
+                                                     const std::set<std::string>* keep = nullptr);
   ~TableWriter();
   TableWriter(const TableWriter&) = delete;
   TableWriter& operator=(const TableWriter&) = delete;
 
-  // Index of the column `name`, added if new. `context` names the input for errors.
+  // Index of the column `name`, added if new (kSkipColumn if `keep` leaves it out). `context`
+  // names the input for errors.
   Result<int> column(std::string_view name, const std::string& context);
+  bool too_wide() const { return too_wide_; }
 
   // Values of the current row; unset columns are NULL. Text must stay valid until end_row().
   void set_int(int c, int64_t v);
@@ -79,12 +89,14 @@ class TableWriter {
     bool json = false, boolean = false, other = false;
   };
 
-  TableWriter(sqlite3* db, std::string table);
+  TableWriter(sqlite3* db, std::string table, const std::set<std::string>* keep);
   Status exec(const std::string& sql);
   Status prepare_insert();
 
   sqlite3* const db_;
   const std::string table_;
+  const std::set<std::string>* const keep_;  // null: every column
+  bool too_wide_ = false;
   std::vector<std::string> columns_;
   std::unordered_map<std::string, int> index_;  // ASCII-lowercased name -> column
   std::vector<ColumnStats> stats_;
