@@ -167,15 +167,30 @@ Status emit_bands(const KeyBands& bands, const KeyedGroupJobOptions& o, WorkerPo
   return cursor.finish();
 }
 
-Status spill(const ByteBuffer& buf, const GroupedRun& run, bool descending, const std::string& path,
-             uint64_t* bytes) {
+// Writes a run's groups to a spill file in output order: bands grouped in parallel, a batch
+// at a time, then written in order.
+Status spill_bands(const KeyBands& bands, const KeyedGroupJobOptions& o, WorkerPool& pool,
+                   const std::string& path, uint64_t* bytes) {
   EDDY_ASSIGN_OR_RETURN(std::unique_ptr<SpillRunWriter> w, SpillRunWriter::create(path));
-  const size_t groups = run.keys.size();
-  for (size_t j = 0; j < groups; ++j) {
-    size_t g = descending ? groups - 1 - j : j;
-    EDDY_RETURN_IF_ERROR(w->begin_group(run.keys[g], run.starts[g + 1] - run.starts[g]));
-    for (uint32_t v = run.starts[g]; v < run.starts[g + 1]; ++v)
-      EDDY_RETURN_IF_ERROR(w->add_value(payload_at(buf.view(), run.values[v])));
+  const size_t nb = bands.bands();
+  const size_t batch = static_cast<size_t>(pool.threads()) * kBandsPerThread;
+  std::vector<BandGroups> groups(batch);
+  for (size_t j0 = 0; j0 < nb; j0 += batch) {
+    const size_t n = std::min(batch, nb - j0);
+    auto band_at = [&](size_t j) { return o.descending ? nb - 1 - j : j; };
+    pool.run(n, [&](size_t i) { group_band(bands.band(band_at(j0 + i)), o.format, &groups[i]); });
+    for (size_t i = 0; i < n; ++i) {
+      const BandGroups& g = groups[i];
+      const std::string_view lines = bands.band(band_at(j0 + i));
+      const size_t keys = g.keys.size();
+      for (size_t j = 0; j < keys; ++j) {
+        const size_t k = o.descending ? keys - 1 - j : j;
+        EDDY_RETURN_IF_ERROR(w->begin_group(g.keys[k], g.starts[k + 1] - g.starts[k]));
+        for (uint32_t v = g.starts[k]; v < g.starts[k + 1]; ++v)
+          EDDY_RETURN_IF_ERROR(
+              w->add_value(lines.substr(g.payloads[v].offset, g.payloads[v].size)));
+      }
+    }
   }
   EDDY_RETURN_IF_ERROR(w->finish());
   *bytes += w->bytes();
@@ -371,53 +386,37 @@ Result<KeyedGroupJobStats> run_keyed_group_job(const KeyedGroupJobOptions& o) {
   std::vector<InputSpan> spans;
   std::unique_ptr<SpillDir> spill_dir;
   std::vector<std::string> runs;
-  uint64_t records = 0;
   for (;;) {
     buf.clear();
     spans.clear();
     EDDY_ASSIGN_OR_RETURN(bool any, input.fill(&buf, static_cast<size_t>(run_limit), &spans));
     if (!any && stats.runs > 0) break;
     stats.input_bytes += buf.size();
-    if (stats.runs == 0 && input.done()) {  // everything fits: group and format in memory
-      stats.runs = 1;
-      BandPlan plan = plan_bands(buf.view(), o.format, pool);
-      if (plan.first_bad.offset != UINT64_MAX) {
-        std::string where = locate(buf, spans, files, plan.first_bad.offset);
-        if (o.format.bad_lines == BadLinePolicy::kFail)
-          return invalid_argument(where + ": " + plan.first_bad.reason);
-        stats.first_skipped = where + ": " + plan.first_bad.reason;
-      }
-      stats.records = plan.records;
-      stats.skipped = plan.skipped;
-      KeyBands bands = copy_into_bands(&buf, std::move(plan), o.format, pool);
+    ++stats.runs;
+    BandPlan plan = plan_bands(buf.view(), o.format, pool);
+    if (plan.first_bad.offset != UINT64_MAX) {
+      std::string where = locate(buf, spans, files, plan.first_bad.offset);
+      if (o.format.bad_lines == BadLinePolicy::kFail)
+        return invalid_argument(where + ": " + plan.first_bad.reason);
+      if (stats.first_skipped.empty()) stats.first_skipped = where + ": " + plan.first_bad.reason;
+    }
+    stats.records += plan.records;
+    stats.skipped += plan.skipped;
+    KeyBands bands = copy_into_bands(&buf, std::move(plan), o.format, pool);
+    if (stats.runs == 1 && input.done()) {  // everything fit: format from memory
       buf = ByteBuffer();
       EDDY_RETURN_IF_ERROR(emit_bands(bands, o, pool, out.get(), &stats.keys));
       return stats;
     }
-    BadLine bad;
-    auto grouped = group_keyed_lines(buf.view(), o.format, pool, &bad);
-    if (!grouped.is_ok()) {
-      if (bad.offset != UINT64_MAX)
-        return invalid_argument(locate(buf, spans, files, bad.offset) + ": " + bad.reason);
-      return grouped.status();
-    }
-    GroupedRun& run = *grouped;
-    ++stats.runs;
-    records += run.records;
-    stats.skipped += run.skipped;
-    if (run.first_bad.offset != UINT64_MAX && stats.first_skipped.empty())
-      stats.first_skipped =
-          locate(buf, spans, files, run.first_bad.offset) + ": " + run.first_bad.reason;
     if (!spill_dir) {
       EDDY_ASSIGN_OR_RETURN(spill_dir, SpillDir::create(o.spill_dir));
     }
     runs.push_back(spill_dir->next_file());
-    EDDY_RETURN_IF_ERROR(spill(buf, run, o.descending, runs.back(), &stats.spill_bytes));
+    EDDY_RETURN_IF_ERROR(spill_bands(bands, o, pool, runs.back(), &stats.spill_bytes));
     if (input.done()) break;
   }
   buf = ByteBuffer();  // release the run buffer before merging
-  stats.records = records;
-  EDDY_RETURN_IF_ERROR(merge_runs(runs, records, budget, o, out.get(), &stats.keys));
+  EDDY_RETURN_IF_ERROR(merge_runs(runs, stats.records, budget, o, out.get(), &stats.keys));
   return stats;
 }
 

@@ -7,11 +7,11 @@
 //     .map(lambda x: json.dumps({x[0]: x[1]})).coalesce(n).saveAsTextFile(out)
 //
 // each output line being `{"9": [["a", "b"], ["c", "d"]]}` byte for byte as Python writes it.
-// The input is read in runs of at most ~60% of the memory budget. If everything fits in one
-// run, its lines are copied into key bands (key_bands.h) that are grouped and formatted in
-// parallel, a band per task; otherwise each run is grouped in memory on every core
-// (grouped_run.h) and spilled to disk, and the runs are merged (ties in run order, so values
-// keep input order) — the same bytes either way.
+// The input is read in runs of at most ~60% of the memory budget; each run's lines are copied
+// into key bands (key_bands.h) that are grouped on every core, a band per task. If everything
+// fits in one run the bands are formatted in parallel; otherwise each run is spilled to disk
+// in key order, and the runs are merged (ties in run order, so values keep input order) — the
+// same bytes either way.
 // Output parts split the key order by record count: part i holds the groups whose first record
 // falls in [i*total/n, (i+1)*total/n) — contiguous key ranges, as sortByKey + coalesce gives.
 // Thread-safety: run_keyed_group_job() may be called from any thread; it uses its own pool.
@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "batch/grouped_run.h"
+#include "batch/keyed_lines.h"
 #include "batch/python_json.h"
 #include "common/status.h"
 

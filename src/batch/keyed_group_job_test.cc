@@ -130,22 +130,33 @@ std::string reference_output(const std::string& text, const std::string& delim, 
   return out;
 }
 
-// Random inputs that stress the in-memory path (key bands): uniform, skewed (one key holding
-// most lines), sparse (keys far apart: the stable-sort path), negative keys, keys outside the
-// sampled range; payloads of every length around the 16-byte blocks, with quotes, backslashes,
+// Random inputs that stress the key bands (in memory and in spilled runs): uniform, skewed (one key
+// holding most lines), sparse (keys far apart: the stable-sort path), negative keys, keys outside
+// the sampled range; payloads of every length around the 16-byte blocks, with quotes, backslashes,
 // controls, UTF-8, invalid bytes, lone delimiter characters; CRLF lines; bad lines (skipped).
 std::string random_lines(std::mt19937_64& rng, const std::string& delim, int shape, int lines) {
   static const std::vector<std::string> kPieces = {
-      "a", "word", "\"", "\\", "\t", "caf\xc3\xa9", "\xff", "\xf0\x9f\x98\x80", ":", ",", " ",
-      "0123456789abcdef", "x\x01y", "\x7f"};
+      "a",      "word",        "\"",   "\\",
+      "\t",     "caf\xc3\xa9", "\xff", "\xf0\x9f\x98\x80",
+      ":",      ",",           " ",    "0123456789abcdef",
+      "x\x01y", "\x7f"};
   std::string text;
   for (int i = 0; i < lines; ++i) {
     int64_t key;
     switch (shape) {
-      case 0: key = static_cast<int64_t>(rng() % 5000); break;
-      case 1: key = rng() % 4 ? 42 : static_cast<int64_t>(rng() % 100); break;
-      case 2: key = static_cast<int64_t>(rng() >> 1) - (INT64_MAX / 2); break;
-      default: key = i < lines / 2 ? static_cast<int64_t>(rng() % 10) : -static_cast<int64_t>(rng() % 1000000); break;
+      case 0:
+        key = static_cast<int64_t>(rng() % 5000);
+        break;
+      case 1:
+        key = rng() % 4 ? 42 : static_cast<int64_t>(rng() % 100);
+        break;
+      case 2:
+        key = static_cast<int64_t>(rng() >> 1) - (INT64_MAX / 2);
+        break;
+      default:
+        key = i < lines / 2 ? static_cast<int64_t>(rng() % 10)
+                            : -static_cast<int64_t>(rng() % 1000000);
+        break;
     }
     if (rng() % 200 == 0) {
       text += rng() % 2 ? "no delimiter\n" : "x" + std::to_string(key) + delim + "bad key\n";
@@ -161,7 +172,7 @@ std::string random_lines(std::mt19937_64& rng, const std::string& delim, int sha
   return text;
 }
 
-TEST_F(KeyedGroupJobTest, InMemoryOutputMatchesAPlainReference) {
+TEST_F(KeyedGroupJobTest, OutputMatchesAPlainReferenceInMemoryAndSpilled) {
   std::mt19937_64 rng(11);
   int id = 0;
   for (const std::string delim : {"::", ",", "<=>"}) {
@@ -175,15 +186,24 @@ TEST_F(KeyedGroupJobTest, InMemoryOutputMatchesAPlainReference) {
         o.descending = descending;
         o.threads = 1 + id % 3;
         o.partitions = 1 + id % 4;
+        const bool spill = id % 2 == 1;  // every other case through spilled runs and the merge
+        if (spill) {
+          o.run_bytes = 100000 + 7919 * static_cast<uint64_t>(id);
+          o.spill_dir = dir_.string();
+        }
         const std::string out = "out" + std::to_string(id++);
         auto stats = run(in, out, o);
         ASSERT_TRUE(stats.is_ok()) << stats.status().to_string();
-        EXPECT_EQ(stats->runs, 1u);
+        if (spill)
+          EXPECT_GT(stats->runs, 1u);
+        else
+          EXPECT_EQ(stats->runs, 1u);
         std::string joined;
         for (size_t p = 0; p < o.partitions; ++p)
           joined += read(dir_ / out / SparkOutput::part_name(p));
         EXPECT_EQ(joined, reference_output(text, delim, descending))
-            << "delimiter '" << delim << "' shape " << shape << " descending " << descending;
+            << "delimiter '" << delim << "' shape " << shape << " descending " << descending
+            << " spilled " << spill;
       }
     }
   }

@@ -46,26 +46,6 @@ void add_chunk_totals(const std::vector<LineChunk>& chunks, uint64_t* records, u
   }
 }
 
-KeyScan scan_keyed_lines(std::string_view lines, const KeyedLineFormat& format, WorkerPool& pool) {
-  KeyScan scan;
-  scan.chunks = split_chunks(lines, static_cast<size_t>(pool.threads()));
-  const size_t nc = scan.chunks.size();
-  pool.run(nc, [&](size_t i) {
-    LineChunk& c = scan.chunks[i];
-    scan_chunk(lines, c, format, [&c](int64_t k, uint32_t, const char*, const char*) {
-      c.min = std::min(c.min, k);
-      c.max = std::max(c.max, k);
-      ++c.count;
-    });
-  });
-  add_chunk_totals(scan.chunks, &scan.records, &scan.skipped, &scan.first_bad);
-  for (const LineChunk& c : scan.chunks) {
-    scan.lo = std::min(scan.lo, c.min);
-    scan.hi = std::max(scan.hi, c.max);
-  }
-  return scan;
-}
-
 bool parse_int_key(std::string_view t, int64_t* key) {
   size_t b = 0, e = t.size();
   while (b < e && (t[b] == ' ' || t[b] == '\t')) ++b;
@@ -80,13 +60,6 @@ bool parse_int_key(std::string_view t, int64_t* key) {
   if (ec != std::errc() || p != t.data() + e) return false;
   if (*key == 0) *key = 0;  // "-0" is 0
   return true;
-}
-
-std::string_view payload_at(std::string_view lines, uint32_t offset) {
-  const char* p = lines.data() + offset;
-  const char* e = line_end(p, lines.data() + lines.size());
-  if (e > p && e[-1] == '\r') --e;
-  return std::string_view(p, e - p);
 }
 
 }  // namespace eddy::batch

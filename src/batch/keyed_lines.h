@@ -1,6 +1,10 @@
-// Line scanning shared by the keyed-group passes (grouped_run.cc, key_bands.cc): the parsers
-// of one `KEY<delim>PAYLOAD` line and the chunked, SIMD-assisted walk over a run's lines.
-// Internal to src/batch. Pure functions on borrowed bytes; thread-safe.
+// The keyed-group job's line format and its scanning (used by key_bands.cc): a line is
+// `KEY<delim>PAYLOAD`, read as Python's x.split(delim); int(x[0]) — the key is the text before
+// the first delimiter, ASCII blanks around it allowed, an optional sign, decimal digits, in int64
+// range. A line without the delimiter, or whose key is not an integer, is bad: the policy fails
+// the job (naming the offset, which the caller turns into FILE:LINE) or skips and counts it.
+// Here: the parsers of one line and the chunked, SIMD-assisted walk over a run's lines.
+// Pure functions on borrowed bytes; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -13,16 +17,31 @@
 #include <emmintrin.h>
 #endif
 
-#include "batch/grouped_run.h"
 #include "batch/worker_pool.h"
+#include "common/status.h"
 
 namespace eddy::batch {
+
+enum class BadLinePolicy { kFail, kSkip };
+
+struct KeyedLineFormat {
+  std::string delimiter = "::";
+  BadLinePolicy bad_lines = BadLinePolicy::kFail;
+};
+
+// The first bad line met (lowest offset), for the error or the skip summary.
+struct BadLine {
+  uint64_t offset = UINT64_MAX;  // buffer offset of the line's first byte; MAX if none
+  std::string reason;            // "no '::' delimiter in line 'abc'"
+};
+
+// Parses a key as the article's int(x[0]) does for ASCII text; false if it is not one.
+bool parse_int_key(std::string_view text, int64_t* key);
 
 enum class LineKind { kOk, kNoDelimiter, kBadKey };
 
 struct LineChunk {
   size_t begin = 0, end = 0;  // [begin, end) of whole lines
-  int64_t min = INT64_MAX, max = INT64_MIN;
   uint64_t count = 0, skipped = 0;
   BadLine bad;
 };
@@ -147,15 +166,5 @@ inline void scan_chunk(std::string_view buf, LineChunk& c, const KeyedLineFormat
 // Adds the chunks' good and bad line counts; keeps the lowest bad line.
 void add_chunk_totals(const std::vector<LineChunk>& chunks, uint64_t* records, uint64_t* skipped,
                       BadLine* first_bad);
-
-// Pass 1 over a run: validates every line (stopping at the first bad one under kFail), and
-// finds the key range and the record count, one chunk per thread.
-struct KeyScan {
-  std::vector<LineChunk> chunks;
-  int64_t lo = INT64_MAX, hi = INT64_MIN;
-  uint64_t records = 0, skipped = 0;
-  BadLine first_bad;
-};
-KeyScan scan_keyed_lines(std::string_view lines, const KeyedLineFormat& format, WorkerPool& pool);
 
 }  // namespace eddy::batch
