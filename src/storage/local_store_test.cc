@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace eddy::storage {
 namespace {
@@ -49,6 +50,22 @@ TEST_F(LocalStoreTest, CommitPublishesAtomicallyAndNothingBefore) {
   ASSERT_TRUE(info.is_ok());
   EXPECT_EQ(info->size, 11u);
   EXPECT_FALSE((*w)->write("more").is_ok());
+}
+
+// Writes past the early-writeback step (8 MiB) in uneven pieces: the bytes are all there.
+TEST_F(LocalStoreTest, LargeWritesWithEarlyWritebackKeepEveryByte) {
+  auto w = store_.create(path("big"));
+  ASSERT_TRUE(w.is_ok()) << w.status().to_string();
+  std::string expected;
+  for (int i = 0; expected.size() < (20u << 20); ++i) {
+    std::string piece(1000003 + i * 7919, static_cast<char>('a' + i % 26));
+    ASSERT_TRUE((*w)->write(piece).is_ok());
+    expected += piece;
+  }
+  ASSERT_TRUE((*w)->commit().is_ok());
+  std::ifstream in(path("big"), std::ios::binary);
+  std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(got == expected) << got.size() << " bytes, expected " << expected.size();
 }
 
 TEST_F(LocalStoreTest, AbortAndDestructionLeaveNothing) {
