@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace eddy::engine {
 
@@ -57,7 +58,18 @@ void SlidingWindowCounter::add(int64_t pane_index, std::string_view key, uint32_
   }
   uint32_t id = intern(key);
   pane(pane_index)[id] += n;
-  slots_[id].held += n;
+  Slot& s = slots_[id];
+  s.held += n;
+  if (entering_applied_ && pane_index == window_end_) {
+    // The entering pane counts at once: the next advance() has nothing left to add for it
+    // but the deferred increments of ranked keys (a few hundred at most).
+    if (!s.ranked) {
+      set_count(id, s.count + n);
+    } else {
+      if (s.pending == 0) pending_ids_.push_back(id);
+      s.pending += n;
+    }
+  }
 }
 
 void SlidingWindowCounter::set_count(uint32_t id, int64_t count) {
@@ -101,28 +113,46 @@ void SlidingWindowCounter::apply(const Pane& pane, int sign) {
 
 void SlidingWindowCounter::retire() {
   auto expiring = panes_.find(window_end_ - ppw_);
-  if (expiring == panes_.end()) return;
-  last_pane_index_ = INT64_MIN;  // erase may move other panes
-  last_pane_ = nullptr;
-  apply(expiring->second, -1);
-  panes_.erase(expiring);
-}
-
-void SlidingWindowCounter::advance() {
-  EDDY_CHECK(positioned_) << "advance() before any data";
-  advanced_ = true;
-  retire();  // a no-op if the caller already retired the oldest pane after the last emit
-  last_pane_index_ = INT64_MIN;
-  last_pane_ = nullptr;
-  auto entering = panes_.find(window_end_);
-  if (entering != panes_.end()) apply(entering->second, +1);
-  ++window_end_;
+  if (expiring != panes_.end()) {
+    last_pane_index_ = INT64_MIN;  // erase may move other panes
+    last_pane_ = nullptr;
+    apply(expiring->second, -1);
+    panes_.erase(expiring);
+  }
+  // Before the first advance() the window may still be positioned back (position()), so the
+  // entering pane is only applied early once the window moves.
+  if (advanced_ && !entering_applied_) {
+    auto entering = panes_.find(window_end_);
+    if (entering != panes_.end()) apply(entering->second, +1);
+    entering_applied_ = true;
+  }
   if (ranking_.size() > rank_max_) {
     // Too many ranked keys: raise the threshold to the count of the rank_target_-th.
     auto it = ranking_.begin();
     std::advance(it, rank_target_ - 1);
     rerank(it->count);
   }
+}
+
+void SlidingWindowCounter::advance() {
+  EDDY_CHECK(positioned_) << "advance() before any data";
+  if (!advanced_ || !entering_applied_) {
+    // Nothing was applied early (first advance, or retire() was not called): apply the
+    // entering pane now.
+    advanced_ = true;
+    entering_applied_ = false;
+    retire();
+  }
+  for (uint32_t id : pending_ids_) {
+    Slot& s = slots_[id];
+    uint32_t n = std::exchange(s.pending, 0);
+    set_count(id, s.count + n);
+  }
+  pending_ids_.clear();
+  last_pane_index_ = INT64_MIN;
+  last_pane_ = nullptr;
+  ++window_end_;
+  entering_applied_ = false;
 }
 
 void SlidingWindowCounter::evict_released() {
@@ -162,7 +192,9 @@ void SlidingWindowCounter::top_k(size_t k, std::vector<KeyCount>* out) {
 
 int64_t SlidingWindowCounter::count(std::string_view key) const {
   auto it = index_.find(key);
-  return it == index_.end() ? 0 : slots_[it->second].count;
+  if (it == index_.end()) return 0;
+  const Slot& s = slots_[it->second];
+  return s.count + s.pending;
 }
 
 // Snapshot format (little-endian, native): "EDSW1", ppw, window_end, positioned, advanced,

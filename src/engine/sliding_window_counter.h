@@ -4,9 +4,12 @@
 // last `panes_per_window` panes before `window_end()` (exclusive). Counts are added to panes
 // at or after the window's end; advance() moves the window one pane forward, adding the
 // entering pane's counts and subtracting the expiring pane's — O(keys in those two panes),
-// independent of the number of keys in the window. The subtraction can be done early, by
-// retire() right after a window is written, so the next slide's critical path only adds the
-// entering pane. Keys whose window count is zero leave the ranking; keys no pane holds any
+// independent of the number of keys in the window. That work can be done early, by retire()
+// right after a window is written: it subtracts the expiring pane and adds what the entering
+// pane holds so far, and from then on add() counts that pane's keys at once — except keys in
+// the ranking, whose increments wait in `pending` (a ranking update per event would cost more
+// than one per pane). So the next slide's critical path is only those pending increments and
+// the top-k read. Keys whose window count is zero leave the ranking; keys no pane holds any
 // more are evicted by evict_released(), also after the window is written.
 //
 // Top-k: the counter keeps, ordered by (count desc, key asc), exactly the keys whose count is
@@ -17,8 +20,9 @@
 // million keys in the window, not O(keys).
 //
 // Invariants:
-//   - slots_[id].count == sum of counts of `id` in the held panes in
-//     [window_end_ - ppw_, window_end_) (retire() erases the oldest of them early)
+//   - slots_[id].count + slots_[id].pending == sum of counts of `id` in the held panes in
+//     [window_end_ - ppw_, window_end_) (retire() erases the oldest of them early), plus pane
+//     window_end_ if entering_applied_; pending != 0 only for ids in pending_ids_
 //   - slots_[id].held  == sum of counts of `id` in all panes held
 //   - ranking_ == { id : slots_[id].count >= threshold_ && count > 0 }, slots_[id].ranked
 //     says whether id is in it
@@ -66,14 +70,16 @@ class SlidingWindowCounter {
   // Moves the window one pane forward.
   void advance();
   // Work for the next advance() that may run as soon as the current window is written:
-  // subtracts the window's oldest pane (which the next window does not hold). Until the next
-  // advance(), counts then describe the window minus that pane. Idempotent.
+  // subtracts the window's oldest pane (which the next window does not hold) and adds the
+  // entering pane (and, until the next advance(), every add() to it). Until the next
+  // advance(), counts then describe the next window as filled so far. Idempotent.
   void retire();
   // Frees the keys that no pane holds any more (call after writing the window).
   void evict_released();
   // The k keys with the largest window counts, count descending, ties by key ascending.
   void top_k(size_t k, std::vector<KeyCount>* out);
-  // Window count of one key (0 if absent). For tests and debugging.
+  // Window count of one key (0 if absent; after retire(), of the next window as filled so
+  // far). For tests and debugging.
   int64_t count(std::string_view key) const;
 
   size_t keys_held() const { return index_.size(); }
@@ -87,14 +93,17 @@ class SlidingWindowCounter {
 
  private:
   struct Slot {
-    int64_t count = 0;  // in the window
-    int64_t held = 0;   // in all panes held
+    int64_t count = 0;     // in the window
+    int64_t held = 0;      // in all panes held
+    uint32_t pending = 0;  // added to the entering pane, not yet to count (ranked keys)
     bool ranked = false;
   };
   struct Ranked {
     int64_t count;
     std::string_view key;
-    bool operator<(const Ranked& o) const { return count != o.count ? count > o.count : key < o.key; }
+    bool operator<(const Ranked& o) const {
+      return count != o.count ? count > o.count : key < o.key;
+    }
   };
   struct KeyHash {  // absl's Debian build hashes string_view via std::hash; XXH3 is faster
     size_t operator()(std::string_view s) const noexcept { return XXH3_64bits(s.data(), s.size()); }
@@ -112,6 +121,8 @@ class SlidingWindowCounter {
   int64_t window_end_ = 0;
   bool positioned_ = false;
   bool advanced_ = false;
+  bool entering_applied_ = false;  // pane window_end_ is counted (see retire())
+  std::vector<uint32_t> pending_ids_;
   size_t keys_in_window_ = 0;
   std::deque<std::string> names_;  // deque: index_ holds views into the strings
   std::vector<Slot> slots_;

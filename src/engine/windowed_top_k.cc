@@ -15,8 +15,10 @@ int64_t floor_div(int64_t a, int64_t b) {
 }  // namespace
 
 Status WindowOptions::validate() const {
-  if (slide <= 0) return invalid_argument("spec.window.slide: must be positive, got " + format_duration(slide));
-  if (size <= 0) return invalid_argument("spec.window.size: must be positive, got " + format_duration(size));
+  if (slide <= 0)
+    return invalid_argument("spec.window.slide: must be positive, got " + format_duration(slide));
+  if (size <= 0)
+    return invalid_argument("spec.window.size: must be positive, got " + format_duration(size));
   if (size % slide != 0)
     return invalid_argument("spec.window.slide: must divide size (" + format_duration(size) +
                             "), got " + format_duration(slide));
@@ -38,8 +40,7 @@ int64_t WindowedTopK::pane_of(Micros t) const { return floor_div(t, options_.sli
 
 int64_t WindowedTopK::closed_pane() const { return floor_div(watermark(), options_.slide); }
 
-bool WindowedTopK::on_record(Micros t, std::span<const std::string_view> keys,
-                             const EmitFn& emit) {
+bool WindowedTopK::on_record(Micros t, std::span<const std::string_view> keys, const EmitFn& emit) {
   int64_t pane = pane_of(t);
   if (seen_ && pane < closed_pane()) {
     ++late_;
@@ -70,7 +71,8 @@ void WindowedTopK::finish(const EmitFn& emit) {
 
 void WindowedTopK::emit_until(int64_t end_pane, const EmitFn& emit) {
   while (counter_.window_end() < end_pane) {
-    auto t0 = latencies_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+    auto t0 =
+        latencies_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     counter_.advance();
     result_.end = counter_.window_end() * options_.slide;
     result_.start = result_.end - options_.size;
@@ -78,10 +80,12 @@ void WindowedTopK::emit_until(int64_t end_pane, const EmitFn& emit) {
     emit(result_);
     if (latencies_) {
       auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                    std::chrono::steady_clock::now() - t0).count();
+                    std::chrono::steady_clock::now() - t0)
+                    .count();
       latencies_->push_back(static_cast<uint32_t>(std::min<int64_t>(ns, UINT32_MAX)));
     }
-    // Off the emit path: subtract the pane the next window drops, free expired keys.
+    // Off the emit path: subtract the pane the next window drops, add the one it gains so
+    // far, free expired keys.
     counter_.retire();
     counter_.evict_released();
   }

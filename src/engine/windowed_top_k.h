@@ -37,8 +37,8 @@ struct WindowOptions {
 };
 
 struct WindowResult {
-  Micros start, end;              // [start, end)
-  std::vector<KeyCount> top;      // views valid during the emit callback only
+  Micros start, end;          // [start, end)
+  std::vector<KeyCount> top;  // views valid during the emit callback only
 };
 using EmitFn = std::function<void(const WindowResult&)>;
 
@@ -60,7 +60,8 @@ class WindowedTopK {
   const SlidingWindowCounter& counter() const { return counter_; }
   // When set, the wall time of each slide (advance + top-k + emit callback) is appended in
   // nanoseconds: the per-slide emit latency the benchmarks report. Subtracting the pane the
-  // next window drops and evicting expired keys run after the emit callback, off that path.
+  // next window drops, adding the one it gains and evicting expired keys run after the emit
+  // callback, off that path (SlidingWindowCounter::retire()).
   void record_emit_latency(std::vector<uint32_t>* sink) { latencies_ = sink; }
 
   // Snapshot/restore of the whole operator state (counter + watermark), for checkpoints.
@@ -73,10 +74,10 @@ class WindowedTopK {
 
   WindowOptions options_;
   SlidingWindowCounter counter_;
-  bool seen_ = false;          // a record has reached the operator
+  bool seen_ = false;  // a record has reached the operator
   Micros max_time_ = INT64_MIN / 2;
   uint64_t late_ = 0;
-  WindowResult result_;        // reused between emits
+  WindowResult result_;  // reused between emits
   std::vector<uint32_t>* latencies_ = nullptr;
 };
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,9 +36,11 @@ std::ostream& operator<<(std::ostream& os, const Window& w) {
 
 int64_t fdiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
+// Runs the operator over `events`; with `restart_at` < events.size(), the state is
+// snapshotted before that event and the rest runs on a fresh operator restored from it.
 std::vector<Window> run_operator(const WindowOptions& o, const std::vector<Event>& events,
-                                 uint64_t* late = nullptr) {
-  WindowedTopK op(o);
+                                 uint64_t* late = nullptr, size_t restart_at = SIZE_MAX) {
+  auto op = std::make_unique<WindowedTopK>(o);
   std::vector<Window> out;
   EmitFn emit = [&](const WindowResult& r) {
     Window w{r.start, r.end, {}};
@@ -45,12 +48,18 @@ std::vector<Window> run_operator(const WindowOptions& o, const std::vector<Event
     out.push_back(w);
   };
   std::vector<std::string_view> keys;
-  for (const Event& e : events) {
-    keys.assign(e.keys.begin(), e.keys.end());
-    op.on_record(e.t, keys, emit);
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i == restart_at) {
+      std::string snap;
+      op->snapshot(&snap);
+      op = std::make_unique<WindowedTopK>(o);
+      EXPECT_TRUE(op->restore(snap).is_ok());
+    }
+    keys.assign(events[i].keys.begin(), events[i].keys.end());
+    op->on_record(events[i].t, keys, emit);
   }
-  op.finish(emit);
-  if (late) *late = op.late();
+  op->finish(emit);
+  if (late) *late = op->late();
   return out;
 }
 
@@ -109,25 +118,35 @@ RC_GTEST_PROP(WindowedTopKProperty, MatchesBruteForceRecount, ()) {
   Micros t = *rc::gen::inRange<int64_t>(-50, 1000) * kSec;
   for (int i = 0; i < n; ++i) {
     int kind = *rc::gen::inRange(0, 20);
-    if (kind == 0) t += *rc::gen::inRange<int64_t>(0, 100) * kSec;  // gaps longer than windows
-    else if (kind < 5) t -= *rc::gen::inRange<int64_t>(0, 15) * kSec;  // out of order
-    else t += *rc::gen::inRange<int64_t>(0, 2000000);
+    if (kind == 0)
+      t += *rc::gen::inRange<int64_t>(0, 100) * kSec;  // gaps longer than windows
+    else if (kind < 5)
+      t -= *rc::gen::inRange<int64_t>(0, 15) * kSec;  // out of order
+    else
+      t += *rc::gen::inRange<int64_t>(0, 2000000);
     Event e{t, {}};
     int nk = *rc::gen::inRange(0, 4);
-    for (int j = 0; j < nk; ++j) e.keys.push_back("k" + std::to_string(*rc::gen::inRange(0, nkeys)));
+    for (int j = 0; j < nk; ++j)
+      e.keys.push_back("k" + std::to_string(*rc::gen::inRange(0, nkeys)));
     events.push_back(e);
   }
-  uint64_t late_a, late_b;
+  uint64_t late_a, late_b, late_c;
   auto got = run_operator(o, events, &late_a);
   auto want = brute_force(o, events, &late_b);
   RC_ASSERT(late_a == late_b);
   RC_ASSERT(got.size() == want.size());
   for (size_t i = 0; i < got.size(); ++i) RC_ASSERT(got[i] == want[i]);
+  // A checkpoint and restart anywhere in the stream changes nothing.
+  size_t restart_at = *rc::gen::inRange<size_t>(0, events.size() + 1);
+  RC_ASSERT(run_operator(o, events, &late_c, restart_at) == want);
+  RC_ASSERT(late_c == late_b);
 }
 
 TEST(WindowedTopK, ArticleWindowTopFiveWithTiesByKey) {
   WindowOptions o;  // 1800 s / 10 s, top 5
-  std::vector<Event> ev = {{5 * kSec, {"#b", "#a"}}, {6 * kSec, {"#c"}}, {7 * kSec, {"#a"}},
+  std::vector<Event> ev = {{5 * kSec, {"#b", "#a"}},
+                           {6 * kSec, {"#c"}},
+                           {7 * kSec, {"#a"}},
                            {8 * kSec, {"#z", "#y", "#x"}}};
   auto out = run_operator(o, ev);
   ASSERT_EQ(out.size(), 1u);
@@ -241,7 +260,8 @@ TEST(WindowOptions, SlideMustDivideSize) {
   o.slide = 7 * kSec;
   Status s = o.validate();
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("spec.window.slide: must divide size (30m), got 7s"), std::string::npos)
+  EXPECT_NE(s.message().find("spec.window.slide: must divide size (30m), got 7s"),
+            std::string::npos)
       << s.message();
 }
 
