@@ -14,24 +14,15 @@
 #include <fstream>
 #include <thread>
 
+#include "connectors/connectors_test_util.h"
+
 namespace eddy::connectors {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir : public ::testing::Test {
+class TempDir : public TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("eddy_src_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string write(const std::string& name, const std::string& bytes) {
-    std::string p = (dir_ / name).string();
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p;
-  }
   std::string gzip(const std::string& name, const std::string& bytes) {
     std::string p = (dir_ / name).string();
     gzFile f = gzopen(p.c_str(), "wb");
@@ -39,37 +30,12 @@ class TempDir : public ::testing::Test {
     gzclose(f);
     return p;
   }
-  static std::string slurp(const std::string& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  fs::path dir_;
 };
-
-// Reads everything; returns the concatenated data and checks block invariants on the way.
-std::string read_all(engine::LineSource& s, uint64_t* oversized = nullptr, int* blocks = nullptr) {
-  engine::LineBlock b;
-  std::string all;
-  uint64_t pos = s.position();
-  int n = 0;
-  for (;;) {
-    auto r = s.read(&b, 0);
-    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-    if (!r.is_ok() || *r == engine::ReadStatus::kEnd) break;
-    EXPECT_EQ(b.offset, pos);
-    EXPECT_GE(b.data.capacity(), b.data.size() + engine::kBlockPadding);
-    pos = b.end_offset;
-    all.append(b.data.view());
-    if (oversized) *oversized += b.oversized_lines;
-    ++n;
-  }
-  if (blocks) *blocks = n;
-  return all;
-}
 
 std::string lines(int n) {
   std::string s;
-  for (int i = 0; i < n; ++i) s += "{\"n\": " + std::to_string(i) + ", \"pad\": \"xxxxxxxxxxxxxxxxxxxx\"}\n";
+  for (int i = 0; i < n; ++i)
+    s += "{\"n\": " + std::to_string(i) + ", \"pad\": \"xxxxxxxxxxxxxxxxxxxx\"}\n";
   return s;
 }
 
@@ -127,8 +93,10 @@ TEST_F(TempDir, TruncatedGzipIsDataLoss) {
   Status last;
   for (int i = 0; i < 1000 && last.is_ok(); ++i) {
     auto r = (*s)->read(&b, 0);
-    if (!r.is_ok()) last = r.status();
-    else if (*r == engine::ReadStatus::kEnd) break;
+    if (!r.is_ok())
+      last = r.status();
+    else if (*r == engine::ReadStatus::kEnd)
+      break;
   }
   EXPECT_EQ(last.code(), StatusCode::kDataLoss);
 }

@@ -68,7 +68,8 @@ TEST(TweetDecoder, CreatedAtWhenNoTimestampMs) {
 }
 
 TEST(TweetDecoder, V2Shape) {
-  auto d = decode({R"({"data":{"id":"7","text":"hi #there","created_at":"2026-01-01T00:00:10.500Z","lang":"en"}})"});
+  auto d = decode(
+      {R"({"data":{"id":"7","text":"hi #there","created_at":"2026-01-01T00:00:10.500Z","lang":"en"}})"});
   ASSERT_EQ(d.block.times.size(), 1u);
   EXPECT_EQ(d.block.times[0], 1767225610500000);
   EXPECT_EQ(d.keys(0), (std::vector<std::string>{"#there"}));
@@ -84,19 +85,20 @@ TEST(TweetDecoder, OtherLanguagesAreFilteredNotSkipped) {
 
 TEST(TweetDecoder, BadInputIsSkippedByReason) {
   auto d = decode({
-      R"({"text": "#a", "lang": "en", "timestamp_ms": "1767225610123")",     // truncated
-      R"({"text": "#a" "lang": "en", "timestamp_ms": "1767225610123"})",     // missing comma
-      "{\"text\": \"\xff\xfe #a\", \"lang\": \"en\", \"timestamp_ms\": \"1767225610123\"}",  // bad UTF-8
-      R"([1, 2, 3, {}])",                                                     // not an object
-      R"({"lang": "en", "timestamp_ms": "1767225610123"})",                   // no text
-      R"({"text": "#a", "timestamp_ms": "1767225610123"})",                   // no lang
-      R"({"text": "#a", "lang": "en"})",                                      // no time
-      R"({"text": 42, "lang": "en", "timestamp_ms": "1767225610123"})",       // text not a string
-      R"({"text": "#a", "lang": "en", "timestamp_ms": "soon"})",              // time not a number
-      R"({"text": "#a", "lang": "en", "created_at": "yesterday"})",           // unparsable date
-      R"({"text": "#a", "lang": "en", "timestamp_ms": "99999999999999"})",    // year 5138
-      R"({"text": "#a", "lang": "en", "timestamp_ms": "1000"})",              // 1970
-      R"({"text": "#a", "lang": "en", "timestamp_ms": {"x": 1}})",            // object as time
+      R"({"text": "#a", "lang": "en", "timestamp_ms": "1767225610123")",  // truncated
+      R"({"text": "#a" "lang": "en", "timestamp_ms": "1767225610123"})",  // missing comma
+      "{\"text\": \"\xff\xfe #a\", \"lang\": \"en\", \"timestamp_ms\": \"1767225610123\"}",  // bad
+                                                                                             // UTF-8
+      R"([1, 2, 3, {}])",                                                   // not an object
+      R"({"lang": "en", "timestamp_ms": "1767225610123"})",                 // no text
+      R"({"text": "#a", "timestamp_ms": "1767225610123"})",                 // no lang
+      R"({"text": "#a", "lang": "en"})",                                    // no time
+      R"({"text": 42, "lang": "en", "timestamp_ms": "1767225610123"})",     // text not a string
+      R"({"text": "#a", "lang": "en", "timestamp_ms": "soon"})",            // time not a number
+      R"({"text": "#a", "lang": "en", "created_at": "yesterday"})",         // unparsable date
+      R"({"text": "#a", "lang": "en", "timestamp_ms": "99999999999999"})",  // year 5138
+      R"({"text": "#a", "lang": "en", "timestamp_ms": "1000"})",            // 1970
+      R"({"text": "#a", "lang": "en", "timestamp_ms": {"x": 1}})",          // object as time
       R"({"text": "\ud800 #a", "lang": "en", "timestamp_ms": "1767225610123"})",  // lone surrogate
   });
   EXPECT_EQ(d.block.times.size(), 0u);
@@ -113,9 +115,10 @@ TEST(TweetDecoder, BadInputIsSkippedByReason) {
 TEST(TweetDecoder, DetectLanguageIgnoresTheLangField) {
   TweetDecoderOptions o;
   o.detect_language = true;
-  auto d = decode({R"({"text":"The weather is lovely today and we are going to the beach #sun","lang":"es","timestamp_ms":"1767225610123"})",
-                   R"({"text":"Hoy hace muy buen tiempo y vamos a ir a la playa con mis amigos #sol","timestamp_ms":"1767225610123"})"},
-                  o);
+  auto d = decode(
+      {R"({"text":"The weather is lovely today and we are going to the beach #sun","lang":"es","timestamp_ms":"1767225610123"})",
+       R"({"text":"Hoy hace muy buen tiempo y vamos a ir a la playa con mis amigos #sol","timestamp_ms":"1767225610123"})"},
+      o);
   ASSERT_EQ(d.block.times.size(), 1u);
   EXPECT_EQ(d.keys(0), (std::vector<std::string>{"#sun"}));
   EXPECT_EQ(d.block.filtered, 1u);

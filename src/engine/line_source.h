@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "common/byte_buffer.h"
 #include "common/clock.h"
@@ -23,11 +24,20 @@ namespace eddy::engine {
 inline constexpr size_t kBlockPadding = 64;
 
 struct LineBlock {
-  ByteBuffer data;             // complete lines; capacity() >= size() + kBlockPadding
-  uint64_t offset = 0;         // source position of data[0]
-  uint64_t end_offset = 0;     // source position after the last byte (incl. dropped lines)
-  uint64_t first_line = 0;     // 1-based line number of the first line in data (0: unknown)
+  ByteBuffer data;  // complete lines; capacity() >= size() + kBlockPadding
+  // Sources that hand out their own memory (a mapped file) point `mapped` at the lines instead
+  // of filling `data`, with `mapped_readable` (>= mapped.size() + kBlockPadding) bytes readable
+  // from its start; other sources leave mapped_readable 0.
+  std::string_view mapped;
+  size_t mapped_readable = 0;
+  uint64_t offset = 0;           // source position of data[0]
+  uint64_t end_offset = 0;       // source position after the last byte (incl. dropped lines)
+  uint64_t first_line = 0;       // 1-based line number of the first line in data (0: unknown)
   uint64_t oversized_lines = 0;  // lines the source dropped for exceeding its limit
+
+  std::string_view lines() const { return mapped_readable ? mapped : data.view(); }
+  // Bytes readable from lines().data(): at least lines().size() + kBlockPadding.
+  size_t readable() const { return mapped_readable ? mapped_readable : data.capacity(); }
 };
 
 enum class ReadStatus { kData, kTimeout, kEnd };
@@ -44,6 +54,12 @@ class LineSource {
   virtual std::string describe() const = 0;
   // Offset of the next byte read() will return; restored with seek() where supported.
   virtual uint64_t position() const = 0;
+  // Called after a block was decoded, before its records are used: an error if the block's
+  // bytes were not intact while it was read (a mapped file truncated under the job).
+  virtual Status check(const LineBlock& block) const {
+    (void)block;
+    return Status::ok();
+  }
   virtual Status seek(uint64_t offset) {
     (void)offset;
     return unimplemented(describe() + " cannot seek: it cannot be replayed from a checkpoint");

@@ -1,8 +1,8 @@
 #include "engine/stream_runtime.h"
 
 #include <algorithm>
-#include <cstring>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <sstream>
@@ -28,8 +28,7 @@ std::string StreamStats::summary(const SlidingWindowCounter& counter, Micros now
     bool first = true;
     for (size_t i = 0; i < skipped.size(); ++i) {
       if (!skipped[i]) continue;
-      os << (first ? "" : " ") << skip_reason_name(static_cast<SkipReason>(i)) << "="
-         << skipped[i];
+      os << (first ? "" : " ") << skip_reason_name(static_cast<SkipReason>(i)) << "=" << skipped[i];
       first = false;
     }
     os << ")";
@@ -51,8 +50,7 @@ std::string StreamStats::summary(const SlidingWindowCounter& counter, Micros now
 }
 
 StreamRuntime::StreamRuntime(const StreamRuntimeOptions& options, LineSource* source,
-                             const DecoderFactory* decoders, WindowedTopK* op,
-                             WindowWriter* writer)
+                             const DecoderFactory* decoders, WindowedTopK* op, WindowWriter* writer)
     : options_(options), source_(source), decoders_(decoders), op_(op), writer_(writer) {
   emit_ = [this](const WindowResult& w) {
     if (!emit_status_.is_ok()) return;
@@ -84,8 +82,9 @@ Status StreamRuntime::sequence(const LineBlock& block, const DecodedBlock& d) {
   for (size_t i = 0; i < d.skipped.size(); ++i) stats_.skipped[i] += d.skipped[i];
   stats_.skipped[static_cast<size_t>(SkipReason::kLineTooLong)] += block.oversized_lines;
   if (!d.first_problem.empty())
-    warning.warn("skipped bad input near line " + std::to_string(line_base_ + d.first_problem_line + 1) +
-                 " of " + source_->describe() + ": " + d.first_problem);
+    warning.warn("skipped bad input near line " +
+                 std::to_string(line_base_ + d.first_problem_line + 1) + " of " +
+                 source_->describe() + ": " + d.first_problem);
   else if (block.oversized_lines)
     warning.warn("skipped a line over the line size limit in " + source_->describe());
   line_base_ += d.lines + block.oversized_lines;
@@ -124,7 +123,8 @@ Status StreamRuntime::run() {
   op_->record_emit_latency(&stats_.emit_latency_ns);
   Status s = options_.threads <= 1 ? run_inline() : run_parallel();
   if (s.is_ok()) {
-    if (options_.time_mode == TimeMode::kProcessing) op_->on_watermark(options_.clock->now(), emit_);
+    if (options_.time_mode == TimeMode::kProcessing)
+      op_->on_watermark(options_.clock->now(), emit_);
     op_->finish(emit_);
     s = emit_status_;
   }
@@ -138,10 +138,11 @@ namespace {
 // Splits a block into lines and decodes each (runs on worker threads).
 void decode_block(RecordDecoder* decoder, const LineBlock& block, DecodedBlock* out) {
   out->clear();
-  const char* base = block.data.data();
+  std::string_view lines = block.lines();
+  const char* base = lines.data();
   const char* p = base;
-  const char* end = p + block.data.size();
-  size_t padded = block.data.capacity();
+  const char* end = p + lines.size();
+  size_t padded = block.readable();
   while (p < end) {
     const char* nl = static_cast<const char*>(memchr(p, '\n', end - p));
     const char* le = nl ? nl : end;
@@ -166,6 +167,7 @@ Status StreamRuntime::run_inline() {
       continue;
     }
     decode_block(decoder.get(), block, &decoded);
+    EDDY_RETURN_IF_ERROR(source_->check(block));
     EDDY_RETURN_IF_ERROR(sequence(block, decoded));
   }
 }
@@ -181,9 +183,9 @@ struct StreamRuntime::Slot {
 Status StreamRuntime::run_parallel() {
   const size_t nslots = static_cast<size_t>(options_.threads) * 2 + 2;
   std::vector<Slot> slots(nslots);
-  std::mutex mu;                       // guards every Slot::state, `stop`
-  std::condition_variable work_cv;     // a slot became kFilled, or stop
-  std::condition_variable done_cv;     // a slot became kDecoded
+  std::mutex mu;                    // guards every Slot::state, `stop`
+  std::condition_variable work_cv;  // a slot became kFilled, or stop
+  std::condition_variable done_cv;  // a slot became kDecoded
   bool stop = false;
   std::vector<std::thread> workers;
   for (int i = 0; i < options_.threads; ++i) {
@@ -260,7 +262,8 @@ Status StreamRuntime::run_parallel() {
       std::unique_lock<std::mutex> l(mu);
       done_cv.wait(l, [&] { return s.state == Slot::kDecoded; });
     }
-    status = sequence(s.block, s.decoded);
+    status = source_->check(s.block);
+    if (status.is_ok()) status = sequence(s.block, s.decoded);
     {
       std::lock_guard<std::mutex> l(mu);
       s.state = Slot::kFree;

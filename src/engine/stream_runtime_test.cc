@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <charconv>
 #include <deque>
 
@@ -34,7 +35,9 @@ class SpaceDecoder final : public RecordDecoder {
 };
 class SpaceDecoderFactory final : public DecoderFactory {
  public:
-  std::unique_ptr<RecordDecoder> create() const override { return std::make_unique<SpaceDecoder>(); }
+  std::unique_ptr<RecordDecoder> create() const override {
+    return std::make_unique<SpaceDecoder>();
+  }
 };
 
 // Serves `text` in blocks of about `block` bytes; `gaps` inserts kTimeout reads (live mode).
@@ -62,8 +65,14 @@ class MemorySource final : public LineSource {
     b->oversized_lines = 0;
     return ReadStatus::kData;
   }
+  Status check(const LineBlock& b) const override {
+    if (b.end_offset > corrupt_from)
+      return data_loss("block at " + std::to_string(b.offset) + " is gone");
+    return Status::ok();
+  }
   bool live() const override { return live_; }
   std::string describe() const override { return "memory"; }
+  uint64_t corrupt_from = UINT64_MAX;  // check() fails blocks that reach past this offset
   uint64_t position() const override { return pos_; }
 
  private:
@@ -131,6 +140,30 @@ TEST(StreamRuntime, SameOutputOnAnyThreadCountAndBlockSize) {
   EXPECT_EQ(run(input, 1, 333), want);
   EXPECT_EQ(run(input, 4, 1000), want);
   EXPECT_EQ(run(input, 2, 64 * 1024), want);
+}
+
+TEST(StreamRuntime, ABlockThatFailsTheSourceCheckStopsTheJobBeforeItsRecordsCount) {
+  std::string input = make_input(20000);
+  const size_t cut = input.size() / 2;
+  const uint64_t lines_before = std::count(input.begin(), input.begin() + cut, '\n');
+  for (int threads : {1, 2}) {
+    MemorySource src(input, 1000, false);
+    src.corrupt_from = cut;
+    SpaceDecoderFactory dec;
+    WindowOptions w;
+    WindowedTopK op(w);
+    StringSink sink;
+    WindowWriter writer(&sink, false);
+    StreamRuntimeOptions o;
+    o.threads = threads;
+    StreamRuntime rt(o, &src, &dec, &op, &writer);
+    Status s = rt.run();
+    EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.to_string();
+    EXPECT_NE(s.message().find("is gone"), std::string::npos);
+    // Every block before the failing one was used, nothing of it or after it.
+    EXPECT_LE(rt.stats().lines, lines_before) << threads;
+    EXPECT_GT(rt.stats().lines + 100, lines_before) << threads;
+  }
 }
 
 TEST(StreamRuntime, ReplayPacingFollowsEventTime) {

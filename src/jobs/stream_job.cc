@@ -4,6 +4,7 @@
 #include "connectors/fd_line_source.h"
 #include "connectors/file_sink.h"
 #include "connectors/generator_source.h"
+#include "connectors/mapped_line_source.h"
 #include "text/sentiment_analyzer.h"
 
 namespace eddy::jobs {
@@ -21,24 +22,26 @@ Result<std::unique_ptr<engine::LineSource>> open_line_source(const std::string& 
     return std::unique_ptr<engine::LineSource>(std::move(s));
   }
   if (uri.find("://") != std::string::npos)
-    return invalid_argument("source '" + uri + "': unsupported scheme (use a path, -, tcp://host:port or gen:tweets)");
+    return invalid_argument("source '" + uri +
+                            "': unsupported scheme (use a path, -, tcp://host:port or gen:tweets)");
   std::string path = uri.rfind("file://", 0) == 0 ? uri.substr(7) : uri;
-  EDDY_ASSIGN_OR_RETURN(auto s, connectors::FdLineSource::open_file(path, o));
-  return std::unique_ptr<engine::LineSource>(std::move(s));
+  return connectors::open_file_source(path, o);
 }
 
 Result<StreamJobResult> run_stream_job(const StreamJobSpec& spec_in, Micros progress_interval) {
   StreamJobSpec spec = spec_in;
   std::unique_ptr<text::SentimentAnalyzer> analyzer;
   if (spec.decoder.keys == connectors::TweetKeys::kSentiment) {
-    EDDY_ASSIGN_OR_RETURN(analyzer, text::SentimentAnalyzer::create(spec.lexicon, spec.emoji_lexicon));
+    EDDY_ASSIGN_OR_RETURN(analyzer,
+                          text::SentimentAnalyzer::create(spec.lexicon, spec.emoji_lexicon));
     spec.decoder.sentiment = analyzer.get();
   }
   Micros now = spec.runtime.clock->now();
   spec.decoder.min_time = connectors::kFirstTweetTime;
   spec.decoder.max_time = now + spec.max_future;
   EDDY_ASSIGN_OR_RETURN(auto source, open_line_source(spec.source_uri, spec.runtime.block_bytes));
-  std::string sink_path = spec.sink_uri.rfind("file://", 0) == 0 ? spec.sink_uri.substr(7) : spec.sink_uri;
+  std::string sink_path =
+      spec.sink_uri.rfind("file://", 0) == 0 ? spec.sink_uri.substr(7) : spec.sink_uri;
   if (sink_path.find("://") != std::string::npos)
     return invalid_argument("sink '" + spec.sink_uri + "': unsupported scheme (use a path or -)");
   EDDY_ASSIGN_OR_RETURN(auto sink, connectors::FileSink::open(sink_path));
