@@ -13,7 +13,7 @@
 // more are evicted by evict_released(), also after the window is written.
 //
 // Top-k: the counter keeps, ordered by (count desc, key asc), exactly the keys whose count is
-// at least a threshold (the "ranking"), sized to a few hundred keys; the long tail of small
+// at least a threshold (the "ranking"), sized to tens or hundreds of keys; the long tail of small
 // counts is plain array updates. top_k() reads the first k; if fewer than k keys reach the
 // threshold it lowers it with one scan of all keys (rare: only when leaders fade), and when
 // the ranking grows past a bound it raises it. So a slide costs O(changed keys) with a
