@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/time_format.h"
+#include "connectors/json_tail.h"
 #include "text/hashtag_extractor.h"
 #include "text/language_detector.h"
 #include "text/sentiment_analyzer.h"
@@ -19,7 +20,13 @@ namespace od = simdjson::ondemand;
 
 class TweetDecoder final : public engine::RecordDecoder {
  public:
-  explicit TweetDecoder(const TweetDecoderOptions& o) : o_(o) {}
+  explicit TweetDecoder(const TweetDecoderOptions& o)
+      : o_(o),
+        // The tail holds what it needs only when the language comes from the `lang` field
+        // and the time from one named field: timestamp_ms by default (v1.1 puts it last;
+        // created_at, the default's fallback, comes first in a tweet).
+        tail_scan_(o.tail_scan && !o.lang.empty() && !o.detect_language),
+        time_field_(o.time_field.empty() ? std::string("timestamp_ms") : o.time_field) {}
 
   void decode(std::string_view line, size_t padded_capacity, DecodedBlock* out) override {
     uint64_t index = out->lines++;
@@ -38,6 +45,28 @@ class TweetDecoder final : public engine::RecordDecoder {
       out->skip(SkipReason::kInvalidJson, index, "line does not end a JSON object (truncated?)");
       return;
     }
+    bool v2 = o_.format == TweetInputFormat::kV2 ||
+              (o_.format == TweetInputFormat::kAuto && line.substr(first, 8) == "{\"data\":");
+    Micros t = 0;
+    bool have_lang = false, have_time = false;
+    if (tail_scan_ && !v2 && line[first] == '{') {
+      switch (read_tail(line.substr(first, last + 1 - first), index, out, &t)) {
+        case Tail::kFiltered:
+          // Not parsed, but its encoding is still checked (a fraction of the parse's cost):
+          // corrupt bytes are reported whatever the language.
+          if (!simdjson::validate_utf8(line.data(), line.size()))
+            return out->skip(SkipReason::kInvalidUtf8, index, "invalid UTF-8");
+          ++out->filtered;
+          return;
+        case Tail::kSkipped:
+          return;
+        case Tail::kKept:
+          have_lang = have_time = true;
+          break;
+        case Tail::kUnknown:
+          break;
+      }
+    }
     od::document doc;
     auto err = parser_.iterate(line.data(), line.size(), padded_capacity).get(doc);
     if (err) return fail(err, index, out, "");
@@ -51,13 +80,11 @@ class TweetDecoder final : public engine::RecordDecoder {
       }
       return fail(err, index, out, "");
     }
-    bool v2 = o_.format == TweetInputFormat::kV2 ||
-              (o_.format == TweetInputFormat::kAuto && line.substr(0, 8) == "{\"data\":");
     if (v2) {
       if ((err = obj.find_field_unordered("data").get_object().get(obj)))
         return fail(err, index, out, "data");
     }
-    if (!o_.lang.empty() && !o_.detect_language) {
+    if (!o_.lang.empty() && !o_.detect_language && !have_lang) {
       od::value v;
       if ((err = obj.find_field_unordered("lang").get(v))) return fail(err, index, out, "lang");
       std::string_view lang;
@@ -71,8 +98,7 @@ class TweetDecoder final : public engine::RecordDecoder {
         return;
       }
     }
-    Micros t = 0;
-    if (o_.read_time && !read_time(obj, v2, index, out, &t)) return;
+    if (o_.read_time && !have_time && !read_time(obj, v2, index, out, &t)) return;
     std::string_view text;
     if ((err = obj.find_field_unordered("text").get_string().get(text)))
       return fail(err, index, out, "text");
@@ -118,16 +144,58 @@ class TweetDecoder final : public engine::RecordDecoder {
                 "field '" + std::string(field) + "' is not a time (string or number)");
       return false;
     }
+    return time_from_string(field, s, index, out, t);
+  }
+
+  // The time in a string field: milliseconds since the epoch, or a date.
+  bool time_from_string(std::string_view field, std::string_view s, uint64_t index,
+                        DecodedBlock* out, Micros* t) {
     if (field == "timestamp_ms" || (!s.empty() && s.find_first_not_of("0123456789-") == s.npos)) {
       int64_t ms;
       auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), ms);
-      if (ec == std::errc() && p == s.data() + s.size()) return ms_to_micros(ms, field, index, out, t);
+      if (ec == std::errc() && p == s.data() + s.size())
+        return ms_to_micros(ms, field, index, out, t);
     } else if (parse_twitter_time(s, t) || parse_rfc3339(s, t)) {
       return true;
     }
-    out->skip(SkipReason::kWrongType, index,
-              "field '" + std::string(field) + "' is not a time: '" + std::string(s.substr(0, 40)) + "'");
+    out->skip(
+        SkipReason::kWrongType, index,
+        "field '" + std::string(field) + "' is not a time: '" + std::string(s.substr(0, 40)) + "'");
     return false;
+  }
+
+  enum class Tail { kUnknown, kFiltered, kKept, kSkipped };
+  // lang and the time field from the line's last members (json_tail.h). kUnknown: not both
+  // there in the simple shape, parse forward. kSkipped: the time is bad (counted, as the
+  // forward parse would). kKept: *t is set.
+  Tail read_tail(std::string_view object, uint64_t index, DecodedBlock* out, Micros* t) {
+    TailMember m[kTailMembers];
+    size_t n = scan_json_tail(object, m, kTailMembers);
+    const TailMember* lang = nullptr;
+    const TailMember* time = nullptr;
+    for (size_t i = 0; i < n; ++i) {
+      if (m[i].key == "lang") {
+        lang = &m[i];
+      } else if (m[i].key == time_field_) {
+        time = &m[i];
+      }
+    }
+    if (lang == nullptr || !lang->is_string || (o_.read_time && time == nullptr))
+      return Tail::kUnknown;
+    if (lang->value != o_.lang) return Tail::kFiltered;
+    if (!o_.read_time) return Tail::kKept;
+    if (time->is_string)
+      return time_from_string(time_field_, time->value, index, out, t) ? Tail::kKept
+                                                                       : Tail::kSkipped;
+    // A JSON integer as simdjson's get_int64 reads it (no '+', no leading zero); anything
+    // else, forward, where it gets the forward parse's verdict.
+    std::string_view v = time->value;
+    std::string_view digits = v.substr(!v.empty() && v[0] == '-' ? 1 : 0);
+    if (digits.size() > 1 && digits[0] == '0') return Tail::kUnknown;
+    int64_t ms;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
+    if (ec != std::errc() || p != v.data() + v.size()) return Tail::kUnknown;
+    return ms_to_micros(ms, time_field_, index, out, t) ? Tail::kKept : Tail::kSkipped;
   }
 
   bool ms_to_micros(int64_t ms, std::string_view field, uint64_t index, DecodedBlock* out,
@@ -190,12 +258,15 @@ class TweetDecoder final : public engine::RecordDecoder {
                   field.empty() ? "line is not a JSON object" : where + "wrong type");
         return;
       default:
-        out->skip(SkipReason::kInvalidJson, index, where + "invalid JSON (" +
-                                                       simdjson::error_message(err) + ")");
+        out->skip(SkipReason::kInvalidJson, index,
+                  where + "invalid JSON (" + simdjson::error_message(err) + ")");
     }
   }
 
+  static constexpr size_t kTailMembers = 4;
   const TweetDecoderOptions& o_;
+  const bool tail_scan_;
+  const std::string time_field_;
   od::parser parser_;
   std::vector<text::Hashtag> tags_;
   std::vector<std::string_view> words_;

@@ -5,6 +5,15 @@
 // Parsing is simdjson On-Demand: only `lang`, the time field and `text` are read, in place,
 // with no allocation per line. Validation is as deep as those reads plus a check that the
 // line ends its object; a line that fails is skipped with a SkipReason (never fatal).
+// When `lang` and the time field are among the line's last members (as the streaming APIs
+// write tweets), they are read backwards from its end first (connectors/json_tail.h). A tweet
+// in another language is then filtered without being parsed — only its UTF-8 is checked — and
+// a kept one is parsed forward only up to `text` instead of stepping over `user` and
+// `entities` to reach `lang` (together ~25% of a one-thread job, bench/RESULTS.md). So broken
+// JSON between `text` and the tail goes unnoticed: such a line of another language counts as
+// filtered, not skipped, and such a kept line gives exactly the intact tweet's record — the
+// contract was always "validated as far as the fields the job reads". Lines of any other
+// shape are parsed forward only.
 // Ownership: a decoder owns its parser; the sentiment analyzer is borrowed (shared, const).
 // Thread-safety: one decoder per thread (RecordDecoder contract); the factory is shared.
 #pragma once
@@ -25,16 +34,19 @@ enum class TweetKeys { kHashtagsTwitter, kHashtagsNaive, kSentiment };
 enum class TweetInputFormat { kAuto, kV1, kV2 };
 
 struct TweetDecoderOptions {
-  std::string lang = "en";            // keep only this `lang`; empty keeps every tweet
-  bool detect_language = false;       // take the language from the text (CLD2), not `lang`
+  std::string lang = "en";       // keep only this `lang`; empty keeps every tweet
+  bool detect_language = false;  // take the language from the text (CLD2), not `lang`
   TweetKeys keys = TweetKeys::kHashtagsTwitter;
-  bool fold_case = false;             // hashtags keyed in lower case
+  bool fold_case = false;                             // hashtags keyed in lower case
   TweetInputFormat format = TweetInputFormat::kAuto;  // auto: v2 if the line is {"data": ...}
-  std::string time_field;             // empty: timestamp_ms, else created_at
-  bool read_time = true;              // false in processing-time mode
-  Micros min_time = 0;                // records outside [min_time, max_time] are skipped
+  std::string time_field;                             // empty: timestamp_ms, else created_at
+  bool read_time = true;                              // false in processing-time mode
+  Micros min_time = 0;  // records outside [min_time, max_time] are skipped
   Micros max_time = INT64_MAX;
   const text::SentimentAnalyzer* sentiment = nullptr;  // required for kSentiment
+  // Read `lang` and the time field from the end of the line when they are among its last
+  // members (connectors/json_tail.h); false always parses forward (tests compare the two).
+  bool tail_scan = true;
 };
 
 class TweetDecoderFactory final : public engine::DecoderFactory {

@@ -1,6 +1,7 @@
 // libFuzzer target: arbitrary bytes as one tweet line through every decoder mode (twitter
-// hashtags, naive, folded; v1/v2/auto). The decoder must never crash, hang or read out of
-// bounds, and must account for every line exactly once.
+// hashtags, naive, folded; v1/v2/auto; lang and time read from the line's tail or forward).
+// The decoder must never crash, hang or read out of bounds, and must account for every line
+// exactly once.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -25,6 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   o.format = (mode & 4) ? TweetInputFormat::kV2 : TweetInputFormat::kAuto;
   o.lang = (mode & 8) ? "" : "en";
   o.read_time = !(mode & 16);
+  o.tail_scan = !(mode & 32);  // both the tail scan of lang/time and the forward-only parse
+  if (mode & 64) o.time_field = "created_at";
   o.min_time = eddy::connectors::kFirstTweetTime;
   o.max_time = 4102444800LL * 1000000;
   TweetDecoderFactory factory(o);
