@@ -81,7 +81,8 @@ Result<std::unique_ptr<engine::LineSource>> open_file_source(const std::string& 
   if (fd < 0) return fallback();  // FdLineSource words the error
   struct stat st {};
   unsigned char magic[2] = {0, 0};
-  bool plain = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+  // An empty size is also what /proc and /sys files report whatever they hold: read those.
+  bool plain = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
                !(::pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
   if (!plain) {
     ::close(fd);

@@ -48,8 +48,8 @@ class MappedLineSource final : public engine::LineSource {
 };
 
 // Opens an input file for a stream job: "-" is stdin; a plain regular file is mapped
-// (MappedLineSource); gzip files and anything else that is not a regular file are read
-// (FdLineSource).
+// (MappedLineSource); gzip files, empty-looking files (/proc, /sys) and anything that is not
+// a regular file are read (FdLineSource).
 Result<std::unique_ptr<engine::LineSource>> open_file_source(const std::string& path,
                                                              const LineSourceOptions& options);
 

@@ -3,7 +3,7 @@
 // longer than a block, an empty file); seek; which files open_file_source maps. Bad input
 // tried: a file truncated while it is mapped (reads past the cut see zeros instead of SIGBUS,
 // and check() fails the job with the sizes), a seek past the end, a missing file, a gzip file
-// (read, not mapped), a directory.
+// and a /proc file that claims to be empty (both read, not mapped), a directory.
 #include "connectors/mapped_line_source.h"
 
 #include <fcntl.h>
@@ -133,6 +133,12 @@ TEST_F(MappedSourceTest, StdinGzipAndOtherInputsAreReadNotMapped) {
   ASSERT_TRUE(s);
   EXPECT_EQ(dynamic_cast<MappedLineSource*>(s.get()), nullptr);
   EXPECT_EQ(read_all(*s), "{\"a\":1}\n");
+
+  // /proc files say they are empty; they are read, not mapped (which would give nothing).
+  auto proc = open_file_source("/proc/self/status", {});
+  ASSERT_TRUE(proc.is_ok());
+  EXPECT_EQ(dynamic_cast<MappedLineSource*>(proc->get()), nullptr);
+  EXPECT_NE(read_all(**proc).find("Name:"), std::string::npos);
 
   auto missing = open_file_source((dir_ / "nope.jsonl").string(), {});
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
