@@ -149,8 +149,9 @@ void decode_block(RecordDecoder* decoder, const LineBlock& block, DecodedBlock* 
   constexpr size_t kPrefetchAhead = 1536;
   const char* prefetched = p;
   while (p < end) {
-    for (; prefetched < p + kPrefetchAhead && prefetched < end; prefetched += 64)
-      __builtin_prefetch(prefetched);
+    const char* limit = static_cast<size_t>(end - p) > kPrefetchAhead ? p + kPrefetchAhead : end;
+    if (prefetched < p) prefetched = p;  // after a line longer than the distance
+    for (; prefetched < limit; prefetched += 64) __builtin_prefetch(prefetched);
     const char* nl = static_cast<const char*>(memchr(p, '\n', end - p));
     const char* le = nl ? nl : end;
     decoder->decode(std::string_view(p, le - p), padded - (p - base), out);
