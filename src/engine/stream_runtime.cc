@@ -147,11 +147,12 @@ void decode_block(RecordDecoder* decoder, const LineBlock& block, DecodedBlock* 
   // (a mapped file), and each cache line would otherwise be a stall for the newline scan.
   // Measured: ~7% of a one-thread tweet job (bench/RESULTS.md, 2026-11-30).
   constexpr size_t kPrefetchAhead = 1536;
-  const char* prefetched = p;
+  size_t prefetched = 0;  // offset in the block up to which lines were prefetched
   while (p < end) {
-    const char* limit = static_cast<size_t>(end - p) > kPrefetchAhead ? p + kPrefetchAhead : end;
-    if (prefetched < p) prefetched = p;  // after a line longer than the distance
-    for (; prefetched < limit; prefetched += 64) __builtin_prefetch(prefetched);
+    const size_t at = static_cast<size_t>(p - base);
+    const size_t limit = std::min(lines.size(), at + kPrefetchAhead);
+    for (prefetched = std::max(prefetched, at); prefetched < limit; prefetched += 64)
+      __builtin_prefetch(base + prefetched);
     const char* nl = static_cast<const char*>(memchr(p, '\n', end - p));
     const char* le = nl ? nl : end;
     decoder->decode(std::string_view(p, le - p), padded - (p - base), out);
