@@ -14,8 +14,10 @@
 namespace eddy::connectors {
 namespace {
 
-// The SIGBUS handler's registry: fixed slots, read lock-free from the handler (only atomics
-// and async-signal-safe calls there).
+// The SIGBUS handler's registry: fixed slots, read lock-free from the handler. The handler
+// uses only atomics, mmap and signal: mmap is not on POSIX's async-signal-safe list, but on
+// Linux it is a bare system call (glibc takes no lock in it), as signal handlers that repair
+// faults in JVMs and garbage collectors rely on.
 struct GuardedRange {
   std::atomic<bool> used{false};
   std::atomic<uintptr_t> begin{0}, end{0};
