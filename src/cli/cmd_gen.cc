@@ -1,4 +1,4 @@
-// `eddy gen tweets`: writes synthetic tweets (connectors::TweetGenerator) as JSON lines.
+// `eddy gen tweets`: writes synthetic tweets (tweets::TweetGenerator) as JSON lines.
 //
 //   eddy gen tweets [--seed N] [--count N] [--rate R] [--start TIME] [--format v1|v2]
 //                   [--output FILE|-]
@@ -20,7 +20,7 @@
 
 #include "cli/commands.h"
 #include "common/time_format.h"
-#include "connectors/tweet_generator.h"
+#include "tweets/tweet_generator.h"
 
 namespace eddy::cli {
 namespace {
@@ -43,8 +43,8 @@ Result<uint64_t> parse_uint_flag(const char* flag, const std::string& value) {
   return v;
 }
 
-Result<connectors::TweetGeneratorOptions> parse_flags(const GenTweetsFlags& f) {
-  connectors::TweetGeneratorOptions o;
+Result<tweets::TweetGeneratorOptions> parse_flags(const GenTweetsFlags& f) {
+  tweets::TweetGeneratorOptions o;
   EDDY_ASSIGN_OR_RETURN(o.seed, parse_uint_flag("--seed", f.seed));
   EDDY_ASSIGN_OR_RETURN(o.count, parse_uint_flag("--count", f.count));
   double rate = 0;
@@ -60,9 +60,9 @@ Result<connectors::TweetGeneratorOptions> parse_flags(const GenTweetsFlags& f) {
   if (!start.is_ok()) return start.status().with_context("--start");
   o.start = *start;
   if (f.format == "v1")
-    o.format = connectors::TweetFormat::kV1;
+    o.format = tweets::TweetFormat::kV1;
   else if (f.format == "v2")
-    o.format = connectors::TweetFormat::kV2;
+    o.format = tweets::TweetFormat::kV2;
   else
     return invalid_argument("--format: expected v1 or v2, got '" + f.format + "'");
   return o;
@@ -103,7 +103,7 @@ class FdWriter {
 };
 
 Status generate_tweets(const GenTweetsFlags& flags) {
-  EDDY_ASSIGN_OR_RETURN(connectors::TweetGeneratorOptions options, parse_flags(flags));
+  EDDY_ASSIGN_OR_RETURN(tweets::TweetGeneratorOptions options, parse_flags(flags));
   ::signal(SIGPIPE, SIG_IGN);
   int fd = STDOUT_FILENO;
   std::string name = "stdout";
@@ -115,7 +115,7 @@ Status generate_tweets(const GenTweetsFlags& flags) {
       return errno == ENOENT ? not_found(m) : io_error(m);
     }
   }
-  connectors::TweetGenerator generator(options);
+  tweets::TweetGenerator generator(options);
   FdWriter out(fd, name);
   std::string line;
   Status status;

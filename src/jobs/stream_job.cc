@@ -3,7 +3,7 @@
 #include "common/log.h"
 #include "connectors/fd_line_source.h"
 #include "connectors/file_sink.h"
-#include "connectors/generator_source.h"
+#include "tweets/generator_source.h"
 #include "connectors/mapped_line_source.h"
 #include "text/sentiment_analyzer.h"
 
@@ -18,7 +18,7 @@ Result<std::unique_ptr<engine::LineSource>> open_line_source(const std::string& 
     return std::unique_ptr<engine::LineSource>(std::move(s));
   }
   if (uri.rfind("gen:", 0) == 0) {
-    EDDY_ASSIGN_OR_RETURN(auto s, connectors::GeneratorSource::open(uri, block_bytes));
+    EDDY_ASSIGN_OR_RETURN(auto s, tweets::GeneratorSource::open(uri, block_bytes));
     return std::unique_ptr<engine::LineSource>(std::move(s));
   }
   if (uri.find("://") != std::string::npos)
@@ -31,13 +31,13 @@ Result<std::unique_ptr<engine::LineSource>> open_line_source(const std::string& 
 Result<StreamJobResult> run_stream_job(const StreamJobSpec& spec_in, Micros progress_interval) {
   StreamJobSpec spec = spec_in;
   std::unique_ptr<text::SentimentAnalyzer> analyzer;
-  if (spec.decoder.keys == connectors::TweetKeys::kSentiment) {
+  if (spec.decoder.keys == tweets::TweetKeys::kSentiment) {
     EDDY_ASSIGN_OR_RETURN(analyzer,
                           text::SentimentAnalyzer::create(spec.lexicon, spec.emoji_lexicon));
     spec.decoder.sentiment = analyzer.get();
   }
   Micros now = spec.runtime.clock->now();
-  spec.decoder.min_time = connectors::kFirstTweetTime;
+  spec.decoder.min_time = tweets::kFirstTweetTime;
   spec.decoder.max_time = now + spec.max_future;
   EDDY_ASSIGN_OR_RETURN(auto source, open_line_source(spec.source_uri, spec.runtime.block_bytes));
   std::string sink_path =
@@ -46,7 +46,7 @@ Result<StreamJobResult> run_stream_job(const StreamJobSpec& spec_in, Micros prog
     return invalid_argument("sink '" + spec.sink_uri + "': unsupported scheme (use a path or -)");
   EDDY_ASSIGN_OR_RETURN(auto sink, connectors::FileSink::open(sink_path));
 
-  connectors::TweetDecoderFactory decoders(spec.decoder);
+  tweets::TweetDecoderFactory decoders(spec.decoder);
   engine::WindowedTopK op(spec.window);
   engine::WindowWriter writer(sink.get(), spec.wrap);
   engine::StreamRuntimeOptions ro = spec.runtime;

@@ -42,14 +42,14 @@ Status parse_pipeline(YAML::Node steps, StreamJobSpec* spec) {
       if (have_keys || have_window) return order_error("once, before window");
       have_keys = true;
       EDDY_ASSIGN_OR_RETURN(std::string mode, f.str("mode", "twitter"));
-      if (mode == "twitter") spec->decoder.keys = connectors::TweetKeys::kHashtagsTwitter;
-      else if (mode == "naive") spec->decoder.keys = connectors::TweetKeys::kHashtagsNaive;
+      if (mode == "twitter") spec->decoder.keys = tweets::TweetKeys::kHashtagsTwitter;
+      else if (mode == "naive") spec->decoder.keys = tweets::TweetKeys::kHashtagsNaive;
       else return invalid_argument(f.path("mode") + ": expected twitter or naive, got '" + mode + "'");
       EDDY_ASSIGN_OR_RETURN(spec->decoder.fold_case, f.boolean("foldCase", false));
     } else if (kind == "sentiment") {
       if (have_keys || have_window) return order_error("once, before window");
       have_keys = true;
-      spec->decoder.keys = connectors::TweetKeys::kSentiment;
+      spec->decoder.keys = tweets::TweetKeys::kSentiment;
       EDDY_ASSIGN_OR_RETURN(spec->lexicon, f.str("lexicon", ""));
       EDDY_ASSIGN_OR_RETURN(spec->emoji_lexicon, f.str("emojiLexicon", ""));
     } else if (kind == "window") {
@@ -106,9 +106,9 @@ Status parse_spec(YAML::Node root, const std::map<std::string, std::string>& set
   EDDY_ASSIGN_OR_RETURN(spec->source_uri, src.str("uri", ""));
   if (spec->source_uri.empty()) return invalid_argument("spec.source.uri: missing (a path, - or tcp://host:port)");
   EDDY_ASSIGN_OR_RETURN(std::string fmt, src.str("format", "auto"));
-  if (fmt == "auto") spec->decoder.format = connectors::TweetInputFormat::kAuto;
-  else if (fmt == "v1") spec->decoder.format = connectors::TweetInputFormat::kV1;
-  else if (fmt == "v2") spec->decoder.format = connectors::TweetInputFormat::kV2;
+  if (fmt == "auto") spec->decoder.format = tweets::TweetInputFormat::kAuto;
+  else if (fmt == "v1") spec->decoder.format = tweets::TweetInputFormat::kV1;
+  else if (fmt == "v2") spec->decoder.format = tweets::TweetInputFormat::kV2;
   else return invalid_argument("spec.source.format: expected auto, v1 or v2, got '" + fmt + "'");
   EDDY_RETURN_IF_ERROR(src.done());
   // eventTime

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "connectors/tweet_decoder.h"
+#include "tweets/tweet_decoder.h"
 #include "engine/stream_runtime.h"
 #include "engine/windowed_top_k.h"
 
@@ -22,7 +22,7 @@ namespace eddy::jobs {
 struct StreamJobSpec {
   std::string name;
   std::string source_uri;                  // "-", a path, tcp://host:port, gen:tweets?...
-  connectors::TweetDecoderOptions decoder;  // lang filter, keys, time field, format
+  tweets::TweetDecoderOptions decoder;  // lang filter, keys, time field, format
   engine::WindowOptions window;
   engine::StreamRuntimeOptions runtime;    // threads, replay, time mode (clock left default)
   Micros max_future = 86400LL * 1000000;   // eventTime.maxFuture

@@ -17,7 +17,7 @@ TEST(StreamJobSpec, ExampleHasTheArticlesDefaults) {
   EXPECT_EQ(s->window.slide, 10LL * 1000000);
   EXPECT_EQ(s->window.top, 5u);
   EXPECT_EQ(s->decoder.lang, "en");
-  EXPECT_EQ(s->decoder.keys, connectors::TweetKeys::kHashtagsTwitter);
+  EXPECT_EQ(s->decoder.keys, tweets::TweetKeys::kHashtagsTwitter);
   EXPECT_EQ(s->source_uri, "-");
   EXPECT_EQ(s->sink_uri, "-");
   EXPECT_EQ(s->runtime.threads, 1);
@@ -29,7 +29,7 @@ TEST(StreamJobSpec, SetOverridesParameters) {
                                       {"threads", "2"}, {"replay", "x60"}, {"wrap", "true"}});
   ASSERT_TRUE(s.is_ok()) << s.status().to_string();
   EXPECT_EQ(s->source_uri, "/tmp/t.jsonl");
-  EXPECT_EQ(s->decoder.keys, connectors::TweetKeys::kHashtagsNaive);
+  EXPECT_EQ(s->decoder.keys, tweets::TweetKeys::kHashtagsNaive);
   EXPECT_EQ(s->window.size, 60LL * 1000000);
   EXPECT_EQ(s->window.top, 3u);
   EXPECT_EQ(s->runtime.threads, 2);

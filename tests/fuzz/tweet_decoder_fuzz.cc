@@ -6,13 +6,13 @@
 #include <cstdint>
 #include <string>
 
-#include "connectors/tweet_decoder.h"
+#include "tweets/tweet_decoder.h"
 #include "engine/line_source.h"
 
-using eddy::connectors::TweetDecoderFactory;
-using eddy::connectors::TweetDecoderOptions;
-using eddy::connectors::TweetInputFormat;
-using eddy::connectors::TweetKeys;
+using eddy::tweets::TweetDecoderFactory;
+using eddy::tweets::TweetDecoderOptions;
+using eddy::tweets::TweetInputFormat;
+using eddy::tweets::TweetKeys;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   o.read_time = !(mode & 16);
   o.tail_scan = !(mode & 32);  // both the tail scan of lang/time and the forward-only parse
   if (mode & 64) o.time_field = "created_at";
-  o.min_time = eddy::connectors::kFirstTweetTime;
+  o.min_time = eddy::tweets::kFirstTweetTime;
   o.max_time = 4102444800LL * 1000000;
   TweetDecoderFactory factory(o);
   auto decoder = factory.create();

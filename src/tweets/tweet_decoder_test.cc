@@ -1,14 +1,14 @@
 // TweetDecoder: what it reads from v1.1 and v2 tweets, and every kind of bad input it skips
 // (tried: invalid JSON, truncated line, invalid UTF-8, lone surrogate escape, not an object,
 // missing text/lang/time, ill-typed fields, unparsable and out-of-range times, blank lines).
-#include "connectors/tweet_decoder.h"
+#include "tweets/tweet_decoder.h"
 
 #include <gtest/gtest.h>
 
-#include "connectors/tweet_generator.h"
+#include "tweets/tweet_generator.h"
 #include "engine/line_source.h"
 
-namespace eddy::connectors {
+namespace eddy::tweets {
 namespace {
 
 using engine::DecodedBlock;
@@ -275,4 +275,4 @@ TEST(TweetDecoder, ProcessingTimeModeNeedsNoTimestamp) {
 }
 
 }  // namespace
-}  // namespace eddy::connectors
+}  // namespace eddy::tweets

@@ -13,7 +13,7 @@
 #include <span>
 #include <string_view>
 
-namespace eddy::connectors::vocab {
+namespace eddy::tweets::vocab {
 
 using Words = std::span<const std::string_view>;
 
@@ -76,4 +76,4 @@ struct Link {
 };
 std::span<const Link> links();
 
-}  // namespace eddy::connectors::vocab
+}  // namespace eddy::tweets::vocab

@@ -6,7 +6,7 @@
 // with no allocation per line. Validation is as deep as those reads plus a check that the
 // line ends its object; a line that fails is skipped with a SkipReason (never fatal).
 // When `lang` and the time field are among the line's last members (as the streaming APIs
-// write tweets), they are read backwards from its end first (connectors/json_tail.h). A tweet
+// write tweets), they are read backwards from its end first (tweets/json_tail.h). A tweet
 // in another language is then filtered without being parsed — only its UTF-8 is checked — and
 // a kept one is parsed forward only up to `text` instead of stepping over `user` and
 // `entities` to reach `lang` (together ~25% of a one-thread job, bench/RESULTS.md). So broken
@@ -28,7 +28,7 @@ namespace eddy::text {
 class SentimentAnalyzer;
 }
 
-namespace eddy::connectors {
+namespace eddy::tweets {
 
 enum class TweetKeys { kHashtagsTwitter, kHashtagsNaive, kSentiment };
 enum class TweetInputFormat { kAuto, kV1, kV2 };
@@ -45,7 +45,7 @@ struct TweetDecoderOptions {
   Micros max_time = INT64_MAX;
   const text::SentimentAnalyzer* sentiment = nullptr;  // required for kSentiment
   // Read `lang` and the time field from the end of the line when they are among its last
-  // members (connectors/json_tail.h); false always parses forward (tests compare the two).
+  // members (tweets/json_tail.h); false always parses forward (tests compare the two).
   bool tail_scan = true;
 };
 
@@ -61,4 +61,4 @@ class TweetDecoderFactory final : public engine::DecoderFactory {
 // Twitter's first tweet (2006-03-21): the default lower bound of plausible tweet times.
 inline constexpr Micros kFirstTweetTime = 1142899200LL * 1000000;
 
-}  // namespace eddy::connectors
+}  // namespace eddy::tweets

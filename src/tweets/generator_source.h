@@ -8,10 +8,10 @@
 #include <memory>
 #include <string>
 
-#include "connectors/tweet_generator.h"
+#include "tweets/tweet_generator.h"
 #include "engine/line_source.h"
 
-namespace eddy::connectors {
+namespace eddy::tweets {
 
 class GeneratorSource final : public engine::LineSource {
  public:
@@ -37,4 +37,4 @@ class GeneratorSource final : public engine::LineSource {
 // Parses the query of a gen:tweets URI into options (shared with `eddy gen tweets`' flags).
 Result<TweetGeneratorOptions> parse_generator_uri(const std::string& uri);
 
-}  // namespace eddy::connectors
+}  // namespace eddy::tweets

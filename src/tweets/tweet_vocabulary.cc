@@ -1,10 +1,10 @@
 // Word lists for TweetGenerator; see tweet_vocabulary.h. Data only: this file is long because
 // it is a table, not logic.
-#include "connectors/tweet_vocabulary.h"
+#include "tweets/tweet_vocabulary.h"
 
 #include <array>
 
-namespace eddy::connectors::vocab {
+namespace eddy::tweets::vocab {
 namespace {
 
 using std::string_view_literals::operator""sv;
@@ -710,4 +710,4 @@ Words strong_negative_emoji() { return kStrongNegativeEmoji; }
 Words neutral_emoji() { return kNeutralEmoji; }
 std::span<const Link> links() { return kLinks; }
 
-}  // namespace eddy::connectors::vocab
+}  // namespace eddy::tweets::vocab

@@ -3,7 +3,7 @@
 // confirms), what it reads are exactly the object's last members of the simple shape. Bad input
 // tried: not an object, escapes, nested values, literals, a lone brace, truncated members, a quote
 // at the start.
-#include "connectors/json_tail.h"
+#include "tweets/json_tail.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace eddy::connectors {
+namespace eddy::tweets {
 namespace {
 
 std::vector<std::string> scan(std::string_view o, size_t max = 8) {
@@ -122,4 +122,4 @@ RC_GTEST_PROP(JsonTailProperty, FindsExactlyTheLastSimpleMembers, ()) {
 }
 
 }  // namespace
-}  // namespace eddy::connectors
+}  // namespace eddy::tweets

@@ -1,10 +1,8 @@
-// TweetGenerator: see tweet_generator.h for what the output promises. This file has four
-// parts: sampling (PRNG, Zipf tables, trending bursts), the users, the text of a tweet (built
-// with its entities, counted in code points as it grows) and the JSON writers.
-// It is longer than our ~800-line guideline because the sentence templates and both writers
-// read the per-tweet state of TweetGenerator::State; splitting them out would put that state
-// in a header for no other user.
-#include "connectors/tweet_generator.h"
+// TweetGenerator: see tweet_generator.h for what the output promises. This file holds the
+// hashtag vocabulary and trending bursts, the users, the shape of one tweet and the JSON
+// writers; the sampling primitives are in tweet_sampling.h, the text with its entities in
+// tweet_text.h and the English sentence templates in english_sentences.h.
+#include "tweets/tweet_generator.h"
 
 #include <algorithm>
 #include <array>
@@ -15,97 +13,33 @@
 #include <string_view>
 #include <vector>
 
+#include "common/json_string.h"
 #include "common/status.h"
 #include "common/time_format.h"
-#include "connectors/tweet_vocabulary.h"
-#include "common/json_string.h"
+#include "tweets/english_sentences.h"
+#include "tweets/tweet_sampling.h"
+#include "tweets/tweet_text.h"
+#include "tweets/tweet_vocabulary.h"
 
-namespace eddy::connectors {
+namespace eddy::tweets {
 namespace {
 
-__extension__ typedef unsigned __int128 Uint128;
+using synth::EnglishSentences;
+using synth::HashtagEntity;
+using synth::MentionEntity;
+using synth::UrlEntity;
+using synth::mix64;
+using synth::pick_weighted;
+using synth::Rng;
+using synth::TweetText;
+using synth::User;
+using synth::ZipfTable;
 
 constexpr Micros kSecond = 1000000;
 constexpr Micros kMinute = 60 * kSecond;
 constexpr int64_t kTwitterEpochMs = 1288834974657;  // Snowflake ids count from here
 
-// --- Sampling ----------------------------------------------------------------------------
-
-uint64_t splitmix64(uint64_t* x) {
-  uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-// A stateless hash: the same key always gives the same user, whatever was drawn before.
-uint64_t mix64(uint64_t x) { return splitmix64(&x); }
-
-// xoshiro256** (Blackman and Vigna). std::*_distribution is avoided on purpose: its output
-// differs between standard libraries, and the generator promises the same bytes everywhere.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) {
-    for (auto& w : s_) w = splitmix64(&seed);
-  }
-  uint64_t next() {
-    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  // Uniform in [0, n) by Lemire's multiply-shift (bias below 2^-64 * n: irrelevant here).
-  uint64_t below(uint64_t n) { return static_cast<uint64_t>((Uint128(next()) * n) >> 64); }
-  // True with probability per_mille / 1000.
-  bool chance(uint32_t per_mille) { return below(1000) < per_mille; }
-  template <typename T>
-  const T& pick(std::span<const T> items) {
-    return items[below(items.size())];
-  }
-
- private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
-};
-
-// Zipf(s = 1) over ranks 0..n-1 with weight 1 / (rank + offset), as an integer CDF so that
-// sampling is exact integer arithmetic.
-class ZipfTable {
- public:
-  ZipfTable(size_t n, uint64_t offset) {
-    cdf_.reserve(n);
-    uint64_t sum = 0;
-    for (size_t r = 0; r < n; ++r) {
-      sum += (uint64_t{1} << 40) / (r + offset);
-      cdf_.push_back(sum);
-    }
-  }
-  size_t sample(Rng& rng) const {
-    uint64_t x = rng.below(cdf_.back());
-    return std::upper_bound(cdf_.begin(), cdf_.end(), x) - cdf_.begin();
-  }
-
- private:
-  std::vector<uint64_t> cdf_;  // cumulative weights, strictly increasing
-};
-
-// Draws an index from fixed integer weights (per-mille tables).
-template <size_t N>
-size_t pick_weighted(Rng& rng, const std::array<uint32_t, N>& weights) {
-  uint32_t total = 0;
-  for (uint32_t w : weights) total += w;
-  uint64_t x = rng.below(total);
-  for (size_t i = 0; i < N; ++i) {
-    if (x < weights[i]) return i;
-    x -= weights[i];
-  }
-  return N - 1;
-}
+// --- Hashtags and trends ------------------------------------------------------------------
 
 // Every hashtag of the vocabulary: the real-looking ones, then prefix x suffix combinations in
 // a few spellings people use (CamelCase, lower case, UPPER_SNAKE, with a number).
@@ -157,93 +91,6 @@ struct Burst {
 constexpr size_t kUsersPerLanguage = 20000;
 constexpr size_t kLanguages = 12;  // English + vocab::other_languages()
 
-struct User {
-  uint64_t id;
-  std::string_view name;
-  uint32_t followers;
-  bool verified;
-  char screen_name[16];
-  uint8_t screen_name_size;
-  std::string_view screen() const { return {screen_name, screen_name_size}; }
-};
-
-// --- Text with entities ------------------------------------------------------------------
-
-struct HashtagEntity {
-  uint32_t start, end;
-  std::string_view tag;
-};
-struct MentionEntity {
-  uint32_t start, end;
-  User user;
-};
-struct UrlEntity {
-  uint32_t start, end;
-  char tco[23];  // "https://t.co/" + 10 characters
-  const vocab::Link* link;
-  std::string_view url() const { return {tco, sizeof tco}; }
-};
-
-// The text of one tweet and its entities. Invariant: code_points == number of UTF-8 code
-// points in text; entity indices are code point offsets into text, in increasing order.
-struct TweetText {
-  std::string text;
-  uint32_t code_points = 0;
-  std::vector<HashtagEntity> hashtags;
-  std::vector<MentionEntity> mentions;
-  std::vector<UrlEntity> urls;
-
-  void clear() {
-    text.clear();
-    code_points = 0;
-    hashtags.clear();
-    mentions.clear();
-    urls.clear();
-  }
-  void add(std::string_view s) {
-    text.append(s);
-    for (char c : s) code_points += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }
-  void add(char c) { add(std::string_view(&c, 1)); }
-  // Appends s with its first letter upper-cased (sentence start).
-  void add_capitalized(std::string_view s) {
-    if (s.empty()) return;
-    add(static_cast<char>(std::toupper(static_cast<unsigned char>(s[0]))));
-    add(s.substr(1));
-  }
-  // Appends s in capitals (ASCII): VADER reads ALL-CAPS words as emphasis.
-  void add_upper(std::string_view s) {
-    for (char c : s) add(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  }
-  void space_if_needed() {
-    if (!text.empty() && text.back() != ' ') add(' ');
-  }
-  void add_hashtag(std::string_view tag) {
-    uint32_t start = code_points;
-    add('#');
-    add(tag);
-    hashtags.push_back({start, code_points, tag});
-  }
-  void add_mention(const User& u) {
-    uint32_t start = code_points;
-    add('@');
-    add(u.screen());
-    mentions.push_back({start, code_points, u});
-  }
-  void add_url(Rng& rng) {
-    static constexpr char kAlnum[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    UrlEntity e{};
-    std::memcpy(e.tco, "https://t.co/", 13);
-    for (int i = 13; i < 23; ++i) e.tco[i] = kAlnum[rng.below(62)];
-    e.link = &rng.pick(vocab::links());
-    e.start = code_points;
-    add(e.url());
-    e.end = code_points;
-    urls.push_back(e);
-  }
-};
-
 // --- JSON --------------------------------------------------------------------------------
 
 void append_uint(std::string* out, uint64_t v) {
@@ -251,7 +98,6 @@ void append_uint(std::string* out, uint64_t v) {
   auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
   out->append(buf, p);
 }
-
 
 void append_id_pair(std::string* out, uint64_t id) {  // "id":N,"id_str":"N"
   out->append("\"id\":");
@@ -389,195 +235,8 @@ struct TweetGenerator::State {
   }
   User sample_user(size_t lang) { return user(lang, user_zipf.sample(rng)); }
 
-  // --- English text: the sentence templates behind the sentiment mix ----------------------
-
-  template <typename T>
-  std::string_view pick(std::span<const T> s) {
-    return rng.pick(s);
-  }
-  // End of a mild sentence: at most one '!', which VADER counts as +0.292 of emphasis.
-  void mild_end() {
-    static constexpr std::string_view kEnds[] = {"", ".", ".", "!"};
-    text.add(pick<std::string_view>(kEnds));
-  }
-  void strong_end() {
-    static constexpr std::string_view kEnds[] = {"!", "!!", "!!!", "!!!"};
-    text.add(pick<std::string_view>(kEnds));
-  }
-  // A word of a VERY_* tweet, now and then in capitals (VADER's ALL-CAPS emphasis).
-  void shouted(std::string_view w) {
-    if (rng.chance(200))
-      text.add_upper(w);
-    else
-      text.add(w);
-  }
-  // "X is [booster] word" + end. The budget of a mild tweet is one booster or one '!'.
-  void thing_is(std::string_view copula, vocab::Words words) {
-    const auto& en = vocab::english();
-    text.add_capitalized(pick(en.things));
-    text.add(copula);
-    if (rng.chance(400)) {
-      text.add(pick(en.boosters));
-      text.add(pick(words));
-      text.add('.');
-    } else {
-      text.add(pick(words));
-      mild_end();
-    }
-  }
-  // A sentence without sentiment words; `last` allows it to end without punctuation.
-  void neutral_clause(bool last) {
-    const auto& en = vocab::english();
-    if (rng.chance(600)) {
-      bool place = rng.chance(500);
-      text.add_capitalized(pick(place ? en.place_actions : en.topic_actions));
-      text.add(' ');
-      std::string_view object = pick(place ? en.places : en.topics);
-      if (rng.chance(30))
-        text.add_upper(object);  // "Heading to THE AIRPORT": no valence
-      else
-        text.add(object);
-      text.add(pick(en.neutral_times));
-      static constexpr std::string_view kEnds[] = {".", "", "", "...", "."};
-      static constexpr std::string_view kInnerEnds[] = {".", "...", "."};
-      text.add(last ? pick<std::string_view>(kEnds) : pick<std::string_view>(kInnerEnds));
-    } else {
-      text.add(pick(en.neutral_sentences));
-    }
-  }
-  // POSITIVE: compound in [0.05, 0.6).
-  void positive_clause() {
-    const auto& en = vocab::english();
-    switch (rng.below(6)) {
-      case 0:
-        thing_is(" is ", en.positive);
-        break;
-      case 1:
-        text.add("I ");
-        text.add(pick(en.positive_verbs));
-        text.add(' ');
-        text.add(pick(en.things));
-        mild_end();
-        break;
-      case 2:
-        text.add("What a ");
-        text.add(pick(en.positive));
-        text.add(' ');
-        text.add(pick(en.events));
-        mild_end();
-        break;
-      case 3:  // a dampened strong word
-        text.add_capitalized(pick(en.things));
-        text.add(" was ");
-        text.add(pick(en.dampeners));
-        text.add(pick(en.strong_positive));
-        text.add('.');
-        break;
-      case 4:  // a negated negative reads mildly positive
-        text.add_capitalized(pick(en.things));
-        text.add(' ');
-        text.add(pick(en.negated_copulas));
-        text.add(" that ");
-        text.add(pick(en.negative));
-        mild_end();
-        break;
-      default:  // "but": VADER halves the first clause and weighs the second 1.5 times
-        text.add_capitalized(pick(en.things));
-        text.add(" was ");
-        text.add(pick(en.negative));
-        text.add(" but ");
-        text.add(pick(en.things));
-        text.add(" was ");
-        text.add(pick(en.positive));
-        text.add('.');
-    }
-  }
-  // NEGATIVE: compound in (-0.6, -0.05].
-  void negative_clause() {
-    const auto& en = vocab::english();
-    switch (rng.below(6)) {
-      case 0:
-        thing_is(" is ", en.negative);
-        break;
-      case 1:
-        text.add("I ");
-        text.add(pick(en.negative_verbs));
-        text.add(' ');
-        text.add(pick(en.things));
-        text.add('.');
-        break;
-      case 2:  // negation of a positive word: "isn't great"
-        text.add_capitalized(pick(en.things));
-        text.add(' ');
-        text.add(pick(en.negated_copulas));
-        text.add(' ');
-        text.add(pick(rng.chance(500) ? en.positive : en.strong_positive));
-        mild_end();
-        break;
-      case 3:
-        text.add_capitalized(pick(en.things));
-        text.add(" was ");
-        text.add(pick(en.positive));
-        text.add(" but ");
-        text.add(pick(en.things));
-        text.add(" was ");
-        text.add(pick(en.negative));
-        text.add('.');
-        break;
-      case 4:
-        text.add("Never again. ");
-        thing_is(" was ", en.negative);
-        break;
-      default:  // dampened
-        text.add_capitalized(pick(en.things));
-        text.add(" is ");
-        text.add(pick(en.dampeners));
-        text.add(pick(rng.chance(500) ? en.negative : en.strong_negative));
-        text.add('.');
-    }
-  }
-  // VERY_POSITIVE: compound >= 0.6 — strong words, boosters, "!!!", sometimes capitals.
-  void very_positive_clause() {
-    const auto& en = vocab::english();
-    if (rng.chance(500)) {
-      text.add("I ");
-      shouted("love");
-      text.add(' ');
-      text.add(pick(en.things));
-      text.add("! ");
-      text.add_capitalized(pick(en.things));
-      text.add(" is ");
-    } else {
-      text.add_capitalized(pick(en.things));
-      text.add(" was ");
-    }
-    shouted(pick(en.boosters));
-    shouted(pick(en.strong_positive));
-    strong_end();
-  }
-  // VERY_NEGATIVE: compound <= -0.6.
-  void very_negative_clause() {
-    const auto& en = vocab::english();
-    if (rng.chance(500)) {
-      text.add("I ");
-      shouted("hate");
-      text.add(' ');
-      text.add(pick(en.things));
-      text.add(". ");
-      text.add_capitalized(pick(en.boosters));
-      shouted(pick(en.strong_negative));
-    } else {
-      text.add_capitalized(pick(en.things));
-      text.add(" is ");
-      shouted(pick(en.boosters));
-      shouted(pick(en.strong_negative));
-      text.add(" and ");
-      text.add(pick(en.things));
-      text.add(" is ");
-      text.add(pick(en.negative));
-    }
-    strong_end();
-  }
+  // The English sentence templates, writing into `text` with draws from `rng`.
+  EnglishSentences english_text() { return {rng, text}; }
 
   // --- One tweet -------------------------------------------------------------------------
 
@@ -648,28 +307,28 @@ struct TweetGenerator::State {
     }
     if (english) {
       if (mood != Mood::kNeutral && rng.chance(250)) {  // context before the opinion
-        neutral_clause(false);
+        english_text().neutral_clause(false);
         text.space_if_needed();
       }
       switch (mood) {
         case Mood::kNeutral:
           if (rng.chance(200)) {
-            neutral_clause(false);
+            english_text().neutral_clause(false);
             text.space_if_needed();
           }
-          neutral_clause(true);
+          english_text().neutral_clause(true);
           break;
         case Mood::kPositive:
-          positive_clause();
+          english_text().positive_clause();
           break;
         case Mood::kNegative:
-          negative_clause();
+          english_text().negative_clause();
           break;
         case Mood::kVeryPositive:
-          very_positive_clause();
+          english_text().very_positive_clause();
           break;
         default:
-          very_negative_clause();
+          english_text().very_negative_clause();
       }
     } else {
       const vocab::LanguageVocabulary& v = vocab::other_languages()[lang - 1];
@@ -694,20 +353,20 @@ struct TweetGenerator::State {
       std::string_view e;
       switch (mood) {
         case Mood::kPositive:
-          e = pick(vocab::mild_positive_emoji());
+          e = rng.pick(vocab::mild_positive_emoji());
           break;
         case Mood::kVeryPositive:
-          e = pick(vocab::strong_positive_emoji());
+          e = rng.pick(vocab::strong_positive_emoji());
           break;
         case Mood::kNegative:
-          e = pick(vocab::mild_negative_emoji());
+          e = rng.pick(vocab::mild_negative_emoji());
           break;
         case Mood::kVeryNegative:
-          e = pick(vocab::strong_negative_emoji());
+          e = rng.pick(vocab::strong_negative_emoji());
           break;
         default:
-          e = english ? pick(vocab::neutral_emoji())
-                      : pick(rng.chance(700) ? vocab::strong_positive_emoji()
+          e = english ? rng.pick(vocab::neutral_emoji())
+                      : rng.pick(rng.chance(700) ? vocab::strong_positive_emoji()
                                              : vocab::strong_negative_emoji());
       }
       uint32_t repeat = 1 + (rng.chance(250) ? uint32_t(rng.below(3)) : 0);
@@ -946,4 +605,4 @@ TweetGenerator& TweetGenerator::operator=(TweetGenerator&&) noexcept = default;
 bool TweetGenerator::next(std::string* line) { return state_->next(line); }
 uint64_t TweetGenerator::produced() const { return state_->produced; }
 
-}  // namespace eddy::connectors
+}  // namespace eddy::tweets

@@ -1,7 +1,7 @@
 // TweetGenerator: determinism, the v1.1 and v2 shapes, event times, the language and
 // sentiment mix (measured with Eddy's own CLD2 and VADER), entity indices against the
 // twitter-text extractor, trending hashtags over event time, and the `eddy gen tweets` CLI.
-#include "connectors/tweet_generator.h"
+#include "tweets/tweet_generator.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -21,7 +21,7 @@
 #include "text/language_detector.h"
 #include "text/sentiment_analyzer.h"
 
-namespace eddy::connectors {
+namespace eddy::tweets {
 namespace {
 
 using nlohmann::json;
@@ -405,4 +405,4 @@ TEST(TweetGeneratorCliTest, ClosedPipeEndsQuietly) {
 }
 
 }  // namespace
-}  // namespace eddy::connectors
+}  // namespace eddy::tweets

@@ -1,9 +1,9 @@
-#include "connectors/json_tail.h"
+#include "tweets/json_tail.h"
 
 #include <cstdint>
 #include <cstring>
 
-namespace eddy::connectors {
+namespace eddy::tweets {
 namespace {
 // Bytes equal to c in w, as 0x80 in that byte (exact: no carry crosses bytes).
 uint64_t bytes_equal(uint64_t w, char c) {
@@ -88,4 +88,4 @@ size_t scan_json_tail(std::string_view o, TailMember* out, size_t max) {
   return n;
 }
 
-}  // namespace eddy::connectors
+}  // namespace eddy::tweets

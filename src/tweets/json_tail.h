@@ -17,7 +17,7 @@
 #include <cstddef>
 #include <string_view>
 
-namespace eddy::connectors {
+namespace eddy::tweets {
 
 struct TailMember {
   std::string_view key;    // raw bytes between the key's quotes
@@ -30,4 +30,4 @@ struct TailMember {
 // shape (or at the object's start). Returns how many were read.
 size_t scan_json_tail(std::string_view object, TailMember* out, size_t max);
 
-}  // namespace eddy::connectors
+}  // namespace eddy::tweets

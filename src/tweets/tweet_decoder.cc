@@ -1,4 +1,4 @@
-#include "connectors/tweet_decoder.h"
+#include "tweets/tweet_decoder.h"
 
 #include <simdjson.h>
 
@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "common/time_format.h"
-#include "connectors/json_tail.h"
 #include "text/hashtag_extractor.h"
 #include "text/language_detector.h"
 #include "text/sentiment_analyzer.h"
+#include "tweets/json_tail.h"
 
-namespace eddy::connectors {
+namespace eddy::tweets {
 namespace {
 
 using engine::DecodedBlock;
@@ -279,4 +279,4 @@ std::unique_ptr<engine::RecordDecoder> TweetDecoderFactory::create() const {
   return std::make_unique<TweetDecoder>(options_);
 }
 
-}  // namespace eddy::connectors
+}  // namespace eddy::tweets

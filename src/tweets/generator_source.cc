@@ -1,10 +1,10 @@
-#include "connectors/generator_source.h"
+#include "tweets/generator_source.h"
 
 #include <charconv>
 
 #include "common/time_format.h"
 
-namespace eddy::connectors {
+namespace eddy::tweets {
 
 Result<TweetGeneratorOptions> parse_generator_uri(const std::string& uri) {
   constexpr std::string_view kPrefix = "gen:tweets";
@@ -85,4 +85,4 @@ Status GeneratorSource::seek(uint64_t offset) {
   return Status::ok();
 }
 
-}  // namespace eddy::connectors
+}  // namespace eddy::tweets

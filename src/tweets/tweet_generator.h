@@ -31,7 +31,7 @@
 
 #include "common/clock.h"
 
-namespace eddy::connectors {
+namespace eddy::tweets {
 
 enum class TweetFormat { kV1, kV2 };
 
@@ -62,4 +62,4 @@ class TweetGenerator {
   std::unique_ptr<State> state_;
 };
 
-}  // namespace eddy::connectors
+}  // namespace eddy::tweets
