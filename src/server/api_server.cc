@@ -13,13 +13,14 @@
 #include <sstream>
 #include <tuple>
 
+#include "aws/sigv4_verify.h"
+#include "common/constant_time.h"
 #include "common/log.h"
 #include "controllers/control_plane.h"
 #include "server/emr_api.h"
 #include "server/http_status.h"
 #include "server/livy_api.h"
 #include "server/native_api.h"
-#include "server/sigv4_auth.h"
 
 namespace eddy::server {
 
@@ -218,13 +219,6 @@ bool is_loopback_host(const std::string& host) {
   return host.rfind("127.", 0) == 0;
 }
 
-bool constant_time_equal(const std::string& a, const std::string& b) {
-  // Length is not secret (tokens have a fixed length); the content comparison is.
-  if (a.size() != b.size()) return false;
-  volatile unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff = diff | static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
 
 // ---------------------------------------------------------------------------------------------
 // errors in the shape of the API a request was meant for
@@ -269,8 +263,8 @@ struct RequestContext {
 };
 thread_local RequestContext t_request;
 
-SigV4Request sigv4_request(const httplib::Request& req) {
-  SigV4Request r;
+aws::SigV4Request sigv4_request(const httplib::Request& req) {
+  aws::SigV4Request r;
   r.method = req.method;
   r.path = req.path;
   for (const auto& [k, v] : req.params) r.query.emplace_back(k, v);
@@ -521,7 +515,7 @@ void ApiServer::configure_server() {
     }
     // A signature covers the body, which httplib reads after this handler: the route's
     // wrapper (register_routes) verifies it.
-    if (is_sigv4_authorization(auth)) {
+    if (aws::is_sigv4_authorization(auth)) {
       t_request.sigv4 = true;
       return httplib::Server::HandlerResponse::Unhandled;
     }
@@ -611,7 +605,7 @@ void ApiServer::register_routes() {
         Status s = route->tag != "emr"
                        ? permission_denied("AWS SigV4 signatures are accepted on the EMR API "
                                            "only; send 'Authorization: Bearer TOKEN'")
-                       : verify_sigv4(sigv4_request(req), req.get_header_value("Authorization"),
+                       : aws::verify_sigv4(sigv4_request(req), req.get_header_value("Authorization"),
                                       options_.token, SystemClock::instance()->now());
         if (!s.is_ok()) {
           res.set_header("Connection", "close");

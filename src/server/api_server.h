@@ -74,8 +74,6 @@ Result<nlohmann::json> parse_json_body(const std::string& body);
 Result<int64_t> query_int(const httplib::Request& req, const std::string& key, int64_t dflt);
 // True for "127.0.0.1" (any 127/8), "::1" and "localhost".
 bool is_loopback_host(const std::string& host);
-// Constant-time equality (the bearer-token check must not leak how many bytes matched).
-bool constant_time_equal(const std::string& a, const std::string& b);
 
 // ---- the server ----
 

@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "common/constant_time.h"
 #include "server/http_status.h"
 #include "server/test_server.h"
 

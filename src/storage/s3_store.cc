@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <charconv>
 
+#include "aws/sigv4_signer.h"
 #include "common/log.h"
 #include "storage/s3_xml.h"
-#include "storage/sigv4_signer.h"
 
 namespace eddy::storage {
 
@@ -63,7 +63,7 @@ class S3Client {
   const std::shared_ptr<HttpTransport> transport_;
   Clock* const clock_;
   const RetryPolicy retry_;
-  const SigV4Signer signer_;
+  const aws::SigV4Signer signer_;
 };
 
 namespace {
@@ -155,18 +155,18 @@ HttpRequest S3Client::build(const Call& call, const std::string& payload_sha256)
   const bool path_style = config.path_style || call.bucket.find('.') != std::string::npos;
   std::string path;
   if (path_style) {
-    path = "/" + uri_encode(call.bucket, false);
-    if (!call.key.empty()) path += "/" + uri_encode(call.key, true);
+    path = "/" + aws::uri_encode(call.bucket, false);
+    if (!call.key.empty()) path += "/" + aws::uri_encode(call.key, true);
   } else {
     host = call.bucket + "." + host;
-    path = "/" + uri_encode(call.key, true);
+    path = "/" + aws::uri_encode(call.key, true);
   }
-  SigningRequest sr;
+  aws::SigningRequest sr;
   sr.method = call.method;
   sr.path = path;
   sr.query = call.query;
   sr.payload_sha256 = payload_sha256;
-  const std::string date = amz_date(clock_->now());
+  const std::string date = aws::amz_date(clock_->now());
   sr.headers = call.headers;
   sr.headers.emplace_back("host", host);
   sr.headers.emplace_back("x-amz-date", date);
@@ -177,7 +177,7 @@ HttpRequest S3Client::build(const Call& call, const std::string& payload_sha256)
   HttpRequest req;
   req.method = call.method;
   req.url = scheme + "://" + host + path;
-  const std::string q = SigV4Signer::canonical_query(call.query);
+  const std::string q = aws::SigV4Signer::canonical_query(call.query);
   if (!q.empty()) req.url += "?" + q;
   req.headers = sr.headers;
   if (!config.access_key_id.empty()) {
@@ -191,7 +191,7 @@ HttpRequest S3Client::build(const Call& call, const std::string& payload_sha256)
 
 Result<HttpResponse> S3Client::execute(const Call& call, const std::string& what) {
   const std::string payload_sha256 =
-      call.body.empty() ? std::string(kEmptyPayloadSha256) : sha256_hex(call.body);
+      call.body.empty() ? std::string(aws::kEmptyPayloadSha256) : aws::sha256_hex(call.body);
   Status last;
   for (int attempt = 1;; ++attempt) {
     Result<HttpResponse> r = transport_->send(build(call, payload_sha256));

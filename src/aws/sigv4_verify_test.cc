@@ -1,10 +1,10 @@
-#include "server/sigv4_auth.h"
+#include "aws/sigv4_verify.h"
 
 #include <gtest/gtest.h>
 
-#include "storage/sigv4_signer.h"
+#include "aws/sigv4_signer.h"
 
-namespace eddy::server {
+namespace eddy::aws {
 namespace {
 
 constexpr Micros kNow = 1'767'225'600'000'000;  // 2026-01-01T00:00:00Z
@@ -21,16 +21,16 @@ Signed sign(const std::string& secret, const std::string& body = "{}") {
   s.req.path = "/";
   s.req.body = body;
   s.req.headers = {{"Host", "127.0.0.1:8998"},
-                   {"X-Amz-Date", storage::amz_date(kNow)},
+                   {"X-Amz-Date", amz_date(kNow)},
                    {"X-Amz-Target", "ElasticMapReduce.ListClusters"},
                    {"Content-Type", "application/x-amz-json-1.1"}};
-  storage::SigningRequest r;
+  SigningRequest r;
   r.method = "POST";
   r.path = "/";
   for (const auto& [k, v] : s.req.headers) r.headers.emplace_back(k, v);
-  r.payload_sha256 = storage::sha256_hex(body);
-  storage::SigV4Signer signer("eu-west-1", "elasticmapreduce");
-  s.authorization = signer.authorization(r, storage::amz_date(kNow), {"eddy", secret});
+  r.payload_sha256 = sha256_hex(body);
+  SigV4Signer signer("eu-west-1", "elasticmapreduce");
+  s.authorization = signer.authorization(r, amz_date(kNow), {"eddy", secret});
   return s;
 }
 
@@ -77,4 +77,4 @@ TEST(SigV4AuthTest, MalformedHeadersAreNamed) {
 }
 
 }  // namespace
-}  // namespace eddy::server
+}  // namespace eddy::aws

@@ -1,7 +1,8 @@
-// SigV4 authentication of EMR API requests, so that an unmodified boto3 `emr` client can talk to
-// a token-protected `eddy serve`: the client's secret access key is the server's token (any
-// access key id), and the server recomputes AWS Signature Version 4 over the request as the
-// client signed it (storage/sigv4_signer.h, tested against AWS's examples) and compares.
+// SigV4 verification: whether a request carries a valid AWS Signature Version 4 made with a
+// given secret. The server authenticates EMR API requests with it, so that an unmodified boto3
+// `emr` client can talk to a token-protected `eddy serve`: the client's secret access key is the
+// server's token (any access key id), and the server recomputes AWS Signature Version 4 over the request as the
+// client signed it (aws/sigv4_signer.h, tested against AWS's examples) and compares.
 //
 // Checked: the algorithm, the credential scope (date = x-amz-date's day, terminator
 // aws4_request), that host and x-amz-date are signed, a clock skew of at most 15 minutes, and
@@ -17,7 +18,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 
-namespace eddy::server {
+namespace eddy::aws {
 
 // True for an Authorization header value that claims SigV4.
 bool is_sigv4_authorization(const std::string& authorization);
@@ -37,4 +38,4 @@ struct SigV4Request {
 Status verify_sigv4(const SigV4Request& req, const std::string& authorization,
                     const std::string& secret, Micros now);
 
-}  // namespace eddy::server
+}  // namespace eddy::aws

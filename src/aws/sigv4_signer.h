@@ -15,7 +15,7 @@
 
 #include "common/clock.h"
 
-namespace eddy::storage {
+namespace eddy::aws {
 
 // Lowercase hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
@@ -70,4 +70,4 @@ class SigV4Signer {
   const std::string service_;
 };
 
-}  // namespace eddy::storage
+}  // namespace eddy::aws

@@ -2,11 +2,11 @@
 // "Examples: Signature Calculations" (GET Object with a Range, PUT Object, GET Bucket
 // Lifecycle, GET Bucket (list objects)) and the generic SigV4 test suite's
 // get-vanilla-query-order-key-case.
-#include "storage/sigv4_signer.h"
+#include "aws/sigv4_signer.h"
 
 #include <gtest/gtest.h>
 
-namespace eddy::storage {
+namespace eddy::aws {
 namespace {
 
 const SigningCredentials kExampleCreds{"AKIAIOSFODNN7EXAMPLE",
@@ -116,4 +116,4 @@ TEST(SigV4SignerTest, AmzDateFormatsUtc) {
 }
 
 }  // namespace
-}  // namespace eddy::storage
+}  // namespace eddy::aws

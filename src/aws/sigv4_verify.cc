@@ -1,5 +1,5 @@
-// verify_sigv4 (sigv4_auth.h).
-#include "server/sigv4_auth.h"
+// verify_sigv4 (sigv4_verify.h).
+#include "aws/sigv4_verify.h"
 
 #include <strings.h>
 
@@ -7,10 +7,10 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "server/api_server.h"
-#include "storage/sigv4_signer.h"
+#include "aws/sigv4_signer.h"
+#include "common/constant_time.h"
 
-namespace eddy::server {
+namespace eddy::aws {
 namespace {
 
 constexpr const char* kAlgorithm = "AWS4-HMAC-SHA256";
@@ -95,13 +95,13 @@ Status verify_sigv4(const SigV4Request& req, const std::string& authorization,
       std::find(names.begin(), names.end(), "x-amz-date") == names.end())
     return permission_denied("SignedHeaders must include host and x-amz-date");
 
-  storage::SigningRequest s;
+  SigningRequest s;
   s.method = req.method;
   s.path = req.path.empty() ? "/" : req.path;
   s.query = req.query;
   for (const auto& n : names) s.headers.emplace_back(n, header(req, n));
-  s.payload_sha256 = storage::sha256_hex(req.body);
-  const storage::SigV4Signer signer(scope[2], scope[3]);
+  s.payload_sha256 = sha256_hex(req.body);
+  const SigV4Signer signer(scope[2], scope[3]);
   const std::string expected = signer.signature(s, amz_date, {scope[0], secret});
   if (!constant_time_equal(expected, signature))
     return permission_denied(
@@ -110,4 +110,4 @@ Status verify_sigv4(const SigV4Request& req, const std::string& authorization,
   return Status::ok();
 }
 
-}  // namespace eddy::server
+}  // namespace eddy::aws

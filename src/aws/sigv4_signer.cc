@@ -1,4 +1,4 @@
-#include "storage/sigv4_signer.h"
+#include "aws/sigv4_signer.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -8,7 +8,7 @@
 #include <cctype>
 #include <ctime>
 
-namespace eddy::storage {
+namespace eddy::aws {
 
 std::string hex_encode(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -164,4 +164,4 @@ std::string SigV4Signer::authorization(const SigningRequest& req, const std::str
          ",Signature=" + signature(req, date, creds);
 }
 
-}  // namespace eddy::storage
+}  // namespace eddy::aws
