@@ -3,7 +3,7 @@
 // server/livy_api.h) and EMR's JSON protocol (POST / + X-Amz-Target, server/emr_api.h), plus
 // /healthz, /metrics and /openapi.json.
 //
-// Every route lives in ONE table (Route below): the same entries register the handlers with
+// Every route lives in ONE table (server/routes.h): the same entries register the handlers with
 // httplib and produce /openapi.json, so the document cannot drift from what is served.
 //
 // What the server guarantees for every request: bodies over max_body_bytes get 413; when bound
@@ -32,50 +32,14 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "server/request.h"  // is_loopback_host: callers check --bind with it too
+#include "server/routes.h"
 
 namespace eddy::controllers {
 class ControlPlane;
 }
 
 namespace eddy::server {
-
-// ---- the route table (shared with native_api, livy_api, emr_api) ----
-
-// Path parameters arrive in req.matches[1..], in the order of the `{name}` segments of the
-// route's path.
-using RouteHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
-
-struct Route {
-  std::string method;                   // "GET", "POST", "PUT", "DELETE"
-  std::string path;                     // OpenAPI path template: "/v1/{plural}/{name}/log"
-  std::string summary;                  // one line for /openapi.json
-  std::string tag;                      // "native", "livy", "emr", "workers", "operations"
-  std::vector<std::string> query;       // query parameters the handler reads
-  std::vector<std::string> headers;     // request headers the handler reads (beyond auth)
-  std::vector<std::string> body_types;  // request body media types; empty = no body
-  int success = 200;                    // HTTP status on success
-  std::string response_type = "application/json";
-  bool public_route = false;  // true: no bearer token needed (/healthz)
-  RouteHandler handler;
-};
-
-// "/v1/{plural}/{name}" → "/v1/([^/]+)/([^/]+)" (what httplib matches against).
-std::string route_regex(const std::string& path_template);
-// The OpenAPI 3.0 document of `routes`.
-nlohmann::json build_openapi(const std::vector<Route>& routes);
-
-// ---- request helpers shared by the adapters ----
-
-// Parses a request body as JSON; errors name the position: "invalid JSON at line 1, column 9:
-// syntax error while parsing object - ...". An empty body is an error too.
-Result<nlohmann::json> parse_json_body(const std::string& body);
-// An integer query parameter: `dflt` when absent; an error naming the parameter when not an
-// integer.
-Result<int64_t> query_int(const httplib::Request& req, const std::string& key, int64_t dflt);
-// True for "127.0.0.1" (any 127/8), "::1" and "localhost".
-bool is_loopback_host(const std::string& host);
-
-// ---- the server ----
 
 struct ApiServerOptions {
   std::string host = "127.0.0.1";

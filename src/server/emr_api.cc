@@ -10,6 +10,7 @@
 #include "common/time_format.h"
 #include "controllers/control_plane.h"
 #include "server/http_status.h"
+#include "server/request.h"
 
 namespace eddy::server {
 

@@ -27,7 +27,7 @@
 
 #include "common/status.h"
 #include "resources/resource.h"
-#include "server/api_server.h"
+#include "server/routes.h"
 
 namespace eddy::controllers {
 class ControlPlane;

@@ -5,6 +5,7 @@
 
 #include "controllers/control_plane.h"
 #include "server/http_status.h"
+#include "server/request.h"
 
 namespace eddy::server {
 

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "resources/resource.h"
-#include "server/api_server.h"
+#include "server/routes.h"
 
 namespace eddy::controllers {
 class ControlPlane;

@@ -14,6 +14,7 @@
 #include "resources/kind_registry.h"
 #include "resources/resource.h"
 #include "server/http_status.h"
+#include "server/request.h"
 
 namespace eddy::server {
 

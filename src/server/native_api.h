@@ -24,7 +24,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
-#include "server/api_server.h"
+#include "server/routes.h"
 
 namespace eddy::controllers {
 class ControlPlane;
