@@ -14,7 +14,7 @@ std::string strip_slash(std::string s) {
 }
 }  // namespace
 
-SparkOutput::SparkOutput(std::string dir, std::shared_ptr<storage::ObjectStore> store)
+SparkOutput::SparkOutput(std::string dir, std::shared_ptr<objstore::ObjectStore> store)
     : dir_(std::move(dir)), store_(std::move(store)) {}
 
 SparkOutput::~SparkOutput() {
@@ -31,8 +31,8 @@ Result<std::unique_ptr<SparkOutput>> SparkOutput::create(const std::string& dir_
                                                          bool overwrite) {
   if (dir_uri.empty()) return invalid_argument("output: empty path");
   std::string dir = strip_slash(dir_uri);
-  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<storage::ObjectStore> store, storage::store_for(dir));
-  std::string prefix = storage::is_object_store_uri(dir) ? dir + "/" : dir;
+  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<objstore::ObjectStore> store, objstore::store_for(dir));
+  std::string prefix = objstore::is_object_store_uri(dir) ? dir + "/" : dir;
   auto existing = store->list(prefix);
   if (!existing.is_ok() && existing.status().code() != StatusCode::kNotFound)
     return existing.status().with_context("output '" + dir + "'");
@@ -104,7 +104,7 @@ void SparkOutput::abort() {
   writer_.reset();
   for (const std::string& uri : committed_) (void)store_->remove(uri);
   committed_.clear();
-  if (!storage::is_object_store_uri(dir_)) {
+  if (!objstore::is_object_store_uri(dir_)) {
     // A local directory this job created and left empty goes too (never a non-empty one).
     std::error_code ec;
     std::string path = dir_.rfind("file://", 0) == 0 ? dir_.substr(7) : dir_;

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "storage/object_store.h"
+#include "objstore/object_store.h"
 
 namespace eddy::batch {
 
@@ -37,12 +37,12 @@ class SparkOutput {
   void abort();       // removes committed parts, drops the current one
 
  private:
-  SparkOutput(std::string dir, std::shared_ptr<storage::ObjectStore> store);
+  SparkOutput(std::string dir, std::shared_ptr<objstore::ObjectStore> store);
   Status flush();
 
   std::string dir_;
-  std::shared_ptr<storage::ObjectStore> store_;
-  std::unique_ptr<storage::ObjectWriter> writer_;
+  std::shared_ptr<objstore::ObjectStore> store_;
+  std::unique_ptr<objstore::ObjectWriter> writer_;
   std::string current_uri_;
   std::string buffer_;
   std::vector<std::string> committed_;

@@ -32,14 +32,14 @@ Result<std::vector<InputFile>> expand_inputs(const std::vector<std::string>& pat
   std::vector<InputFile> out;
   for (const std::string& pattern : patterns) {
     if (pattern.empty()) return invalid_argument("input: empty path");
-    EDDY_ASSIGN_OR_RETURN(std::shared_ptr<storage::ObjectStore> store, storage::store_for(pattern));
+    EDDY_ASSIGN_OR_RETURN(std::shared_ptr<objstore::ObjectStore> store, objstore::store_for(pattern));
     std::vector<InputFile> found;
     if (has_glob(pattern)) {
       size_t first = pattern.find_first_of("*?[");
       size_t slash = pattern.rfind('/', first);
       std::string dir = slash == std::string::npos ? "." : pattern.substr(0, slash + 1);
       std::string list_uri = dir;
-      if (!storage::is_object_store_uri(dir) && dir.size() > 1 && dir.back() == '/')
+      if (!objstore::is_object_store_uri(dir) && dir.size() > 1 && dir.back() == '/')
         list_uri.pop_back();
       auto listed = store->list(list_uri);
       if (!listed.is_ok() && listed.status().code() != StatusCode::kNotFound)
@@ -54,7 +54,7 @@ Result<std::vector<InputFile>> expand_inputs(const std::vector<std::string>& pat
         }
       }
     } else {
-      bool is_s3 = storage::is_object_store_uri(pattern);
+      bool is_s3 = objstore::is_object_store_uri(pattern);
       if (is_s3) {
         auto h = store->head(pattern);
         if (h.is_ok()) {
@@ -107,7 +107,7 @@ void TextInput::close_current() {
 
 Status TextInput::open_next() {
   const InputFile& f = files_[next_file_];
-  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<storage::ObjectStore> store, storage::store_for(f.uri));
+  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<objstore::ObjectStore> store, objstore::store_for(f.uri));
   auto r = store->open(f.uri);
   if (!r.is_ok()) return r.status().with_context("input '" + f.uri + "'");
   reader_ = std::move(r).value();

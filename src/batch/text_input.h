@@ -1,6 +1,6 @@
 // TextInput: the lines of a batch job's inputs — file paths, globs, directories (Spark's
 // textFile habits: names starting with '_' or '.' such as _SUCCESS are skipped), gzip (by magic
-// bytes, concatenated members too) and s3:// objects, all read through storage::store_for.
+// bytes, concatenated members too) and s3:// objects, all read through objstore::store_for.
 //
 // fill() appends whole lines (each ending in '\n'; a last line without one gets it) to a buffer
 // up to a byte limit, recording which file and line every appended segment starts at, so bad
@@ -17,7 +17,7 @@
 
 #include "common/byte_buffer.h"
 #include "common/status.h"
-#include "storage/object_store.h"
+#include "objstore/object_store.h"
 
 namespace eddy::batch {
 
@@ -63,7 +63,7 @@ class TextInput {
   std::vector<InputFile> files_;
   size_t next_file_ = 0;
   size_t current_ = SIZE_MAX;  // index of the open file, SIZE_MAX if none
-  std::unique_ptr<storage::ObjectReader> reader_;
+  std::unique_ptr<objstore::ObjectReader> reader_;
   bool gzip_ = false;
   bool eof_ = false;   // the current file's bytes are exhausted
   uint64_t line_ = 1;  // line number of the next line of the current file

@@ -20,15 +20,15 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "storage/object_store.h"
+#include "objstore/object_store.h"
 
 namespace eddy::cli {
 namespace {
 
-using storage::ObjectInfo;
-using storage::ObjectStore;
+using objstore::ObjectInfo;
+using objstore::ObjectStore;
 
-bool is_local(const std::string& uri) { return !storage::is_object_store_uri(uri); }
+bool is_local(const std::string& uri) { return !objstore::is_object_store_uri(uri); }
 
 std::string local_path(const std::string& uri) {
   return uri.rfind("file://", 0) == 0 ? uri.substr(7) : uri;
@@ -59,7 +59,7 @@ std::string format_time(Micros t) {
 }
 
 Result<std::vector<ObjectInfo>> list_under(const std::string& uri) {
-  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ObjectStore> store, storage::store_for(uri));
+  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ObjectStore> store, objstore::store_for(uri));
   return store->list(uri);
 }
 
@@ -70,7 +70,7 @@ Status ls(const std::string& uri, bool recursive) {
   EDDY_ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, list_under(prefix));
   if (objects.empty()) return not_found(uri + ": no such file, directory or prefix");
   std::string base = prefix;
-  if (storage::is_object_store_uri(prefix)) {
+  if (objstore::is_object_store_uri(prefix)) {
     const size_t bucket_end = prefix.find('/', prefix.find("://") + 3);
     const size_t last = prefix.find_last_of('/');
     base = bucket_end == std::string::npos ? with_slash(prefix) : prefix.substr(0, last + 1);
@@ -89,7 +89,7 @@ Status ls(const std::string& uri, bool recursive) {
         }
         continue;
       }
-    } else if (storage::is_object_store_uri(o.uri)) {
+    } else if (objstore::is_object_store_uri(o.uri)) {
       rel = o.uri.substr(o.uri.find('/', o.uri.find("://") + 3) + 1);  // the full key
     }
     char line[64];
@@ -103,8 +103,8 @@ Status ls(const std::string& uri, bool recursive) {
 
 // Copies one object; the destination appears only once all of it was read and written.
 Status copy_one(const std::string& src, const std::string& dst) {
-  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ObjectStore> in_store, storage::store_for(src));
-  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ObjectStore> out_store, storage::store_for(dst));
+  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ObjectStore> in_store, objstore::store_for(src));
+  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ObjectStore> out_store, objstore::store_for(dst));
   EDDY_ASSIGN_OR_RETURN(auto reader, in_store->open(src));
   EDDY_ASSIGN_OR_RETURN(auto writer, out_store->create(dst));
   std::string buf(8 << 20, '\0');
@@ -148,7 +148,7 @@ Status cp(const std::string& src, const std::string& dst, bool recursive) {
 }
 
 Status cat(const std::string& uri) {
-  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ObjectStore> store, storage::store_for(uri));
+  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ObjectStore> store, objstore::store_for(uri));
   EDDY_ASSIGN_OR_RETURN(auto reader, store->open(uri));
   std::string buf(1 << 20, '\0');
   for (;;) {
@@ -161,7 +161,7 @@ Status cat(const std::string& uri) {
 }
 
 Status rm(const std::string& uri, bool recursive) {
-  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ObjectStore> store, storage::store_for(uri));
+  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ObjectStore> store, objstore::store_for(uri));
   if (!recursive) {
     EDDY_RETURN_IF_ERROR(store->head(uri).status());  // S3 would "delete" a missing key
     EDDY_RETURN_IF_ERROR(store->remove(uri));

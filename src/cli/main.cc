@@ -9,7 +9,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "common/log.h"
-#include "storage/object_store.h"
+#include "objstore/object_store.h"
 
 namespace eddy::cli {
 void CommandContext::fail(const Status& status) {
@@ -33,7 +33,7 @@ void confine_buckets_from_environment() {
     if (e > b) buckets.push_back(all.substr(b, e - b));
     b = e + 1;
   }
-  eddy::storage::confine_to_buckets(buckets);
+  eddy::objstore::confine_to_buckets(buckets);
 }
 }  // namespace
 

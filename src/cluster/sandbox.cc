@@ -181,7 +181,7 @@ std::vector<LandlockRuleset::Rule> task_rules(const Confinement& c, const std::s
     rules.push_back({p, false, true});
   for (const char* dev : {"/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"})
     rules.push_back({dev, true, true});
-  // S3 credentials and configuration (storage/s3_config.h reads them).
+  // S3 credentials and configuration (objstore/s3_config.h reads them).
   if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0')
     rules.push_back({std::string(home) + "/.aws", false, true});
   for (const char* var : {"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"}) {

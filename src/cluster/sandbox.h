@@ -7,7 +7,7 @@
 // code path opens it. The child may read and write under the allowed roots and its own task
 // directory, read and execute the system's libraries and the eddy binary, and read the few
 // files that name resolution and TLS need; nothing else. Buckets are enforced in the child's
-// storage layer (storage::confine_to_buckets, from EDDY_ALLOW_BUCKETS), because S3 access is
+// storage layer (objstore::confine_to_buckets, from EDDY_ALLOW_BUCKETS), because S3 access is
 // network traffic that Landlock does not see.
 //
 // Why Landlock and not a path check in the control plane: a manifest names files in many

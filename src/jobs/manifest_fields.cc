@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "common/time_format.h"
-#include "storage/object_store.h"
+#include "objstore/object_store.h"
 
 namespace eddy::jobs {
 
@@ -77,7 +77,7 @@ namespace {
 // page of YAML, and a wrong URI pointing at a data file must not be pulled into memory.
 Result<std::string> read_manifest_object(const std::string& uri) {
   auto fail = [&](const Status& s) { return s.with_context("job manifest '" + uri + "'"); };
-  auto store = storage::store_for(uri);
+  auto store = objstore::store_for(uri);
   if (!store.is_ok()) return fail(store.status());
   auto info = (*store)->head(uri);
   if (!info.is_ok()) return fail(info.status());
@@ -104,7 +104,7 @@ Result<std::string> read_manifest_object(const std::string& uri) {
 }  // namespace
 
 Result<std::string> read_manifest_file(const std::string& path) {
-  if (storage::is_object_store_uri(path)) return read_manifest_object(path);
+  if (objstore::is_object_store_uri(path)) return read_manifest_object(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return not_found("job manifest '" + path + "' does not exist or cannot be read");
   std::stringstream ss;

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "storage/memory_store.h"
+#include "objstore/memory_store.h"
 
 namespace eddy::jobs {
 namespace {
@@ -13,14 +13,14 @@ namespace {
 class S3ManifestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::set_store_for_scheme("s3", store_);
-    storage::set_store_for_scheme("s3a", store_);
+    objstore::set_store_for_scheme("s3", store_);
+    objstore::set_store_for_scheme("s3a", store_);
   }
   void TearDown() override {
-    storage::set_store_for_scheme("s3", nullptr);
-    storage::set_store_for_scheme("s3a", nullptr);
+    objstore::set_store_for_scheme("s3", nullptr);
+    objstore::set_store_for_scheme("s3a", nullptr);
   }
-  std::shared_ptr<storage::MemoryStore> store_ = std::make_shared<storage::MemoryStore>();
+  std::shared_ptr<objstore::MemoryStore> store_ = std::make_shared<objstore::MemoryStore>();
 };
 
 TEST_F(S3ManifestTest, ReadsAManifestFromS3AndS3a) {

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <memory>
 
-#include "storage/object_store.h"
-#include "common/utf8.h"
 #include "common/json_string.h"
+#include "common/utf8.h"
+#include "objstore/object_store.h"
 
 namespace eddy::sql {
 namespace {
@@ -196,8 +196,8 @@ Status write_result_dir(const QueryResult& r, const std::string& dir_uri, Output
                         bool overwrite) {
   std::string dir = dir_uri;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<storage::ObjectStore> store, storage::store_for(dir));
-  EDDY_ASSIGN_OR_RETURN(std::vector<storage::ObjectInfo> existing, store->list(dir + "/"));
+  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<objstore::ObjectStore> store, objstore::store_for(dir));
+  EDDY_ASSIGN_OR_RETURN(std::vector<objstore::ObjectInfo> existing, store->list(dir + "/"));
   if (!existing.empty()) {
     if (!overwrite) {
       return {StatusCode::kAlreadyExists, dir + ": output directory already exists and holds " +
@@ -207,10 +207,10 @@ Status write_result_dir(const QueryResult& r, const std::string& dir_uri, Output
     for (const auto& o : existing) EDDY_RETURN_IF_ERROR(store->remove(o.uri));
   }
   const std::string part = dir + "/part-00000";
-  EDDY_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectWriter> w, store->create(part));
+  EDDY_ASSIGN_OR_RETURN(std::unique_ptr<objstore::ObjectWriter> w, store->create(part));
   EDDY_RETURN_IF_ERROR(w->write(format_result(r, f)));
   EDDY_RETURN_IF_ERROR(w->commit());
-  EDDY_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectWriter> s, store->create(dir + "/_SUCCESS"));
+  EDDY_ASSIGN_OR_RETURN(std::unique_ptr<objstore::ObjectWriter> s, store->create(dir + "/_SUCCESS"));
   return s->commit();
 }
 

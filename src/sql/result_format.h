@@ -2,7 +2,7 @@
 // in Spark's saveAsTextFile layout, like the transform's output: DIR/part-00000, then an empty
 // DIR/_SUCCESS written last so that readers waiting for it never see a partial result.
 //
-// Writes go through storage::store_for(dir_uri), so DIR may be local or s3://.
+// Writes go through objstore::store_for(dir_uri), so DIR may be local or s3://.
 // Thread-safety: free functions over values; safe from any thread.
 #pragma once
 

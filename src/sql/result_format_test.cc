@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "sql/sql_test_util.h"
-#include "storage/object_store.h"
+#include "objstore/object_store.h"
 
 namespace eddy::sql {
 namespace {
@@ -46,12 +46,12 @@ using WriteResultDirTest = SqlTempDirTest;
 TEST_F(WriteResultDirTest, WritesPartAndSuccessAndRefusesExisting) {
   const std::string out = dir_ + "/result";
   ASSERT_TRUE(write_result_dir(sample(), out, OutputFormat::kText).is_ok());
-  EXPECT_EQ(*storage::read_all(out + "/part-00000"), "2\ta, \"b\"\n-1\tnull\n10\tżółw\n");
-  EXPECT_EQ(*storage::read_all(out + "/_SUCCESS"), "");
+  EXPECT_EQ(*objstore::read_all(out + "/part-00000"), "2\ta, \"b\"\n-1\tnull\n10\tżółw\n");
+  EXPECT_EQ(*objstore::read_all(out + "/_SUCCESS"), "");
   EXPECT_EQ(write_result_dir(sample(), out, OutputFormat::kText).code(),
             StatusCode::kAlreadyExists);
   ASSERT_TRUE(write_result_dir(sample(), out, OutputFormat::kCsv, /*overwrite=*/true).is_ok());
-  EXPECT_EQ(storage::read_all(out + "/part-00000")->substr(0, 13), "size(9),name\n");
+  EXPECT_EQ(objstore::read_all(out + "/part-00000")->substr(0, 13), "size(9),name\n");
 }
 
 }  // namespace

@@ -246,17 +246,17 @@ Status load_text(TableWriter& w, const std::string& uri, std::string_view data) 
 
 }  // namespace
 
-Result<std::vector<storage::ObjectInfo>> list_table_files(const std::string& uri) {
-  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<storage::ObjectStore> store, storage::store_for(uri));
+Result<std::vector<objstore::ObjectInfo>> list_table_files(const std::string& uri) {
+  EDDY_ASSIGN_OR_RETURN(std::shared_ptr<objstore::ObjectStore> store, objstore::store_for(uri));
   std::string root = uri;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
   if (root == uri) {
-    EDDY_ASSIGN_OR_RETURN(std::vector<storage::ObjectInfo> one, store->list(uri));
+    EDDY_ASSIGN_OR_RETURN(std::vector<objstore::ObjectInfo> one, store->list(uri));
     if (one.size() == 1 && one[0].uri == uri) return one;
   }
   // A directory or prefix: only what is below root + "/" (not root_old/...).
-  EDDY_ASSIGN_OR_RETURN(std::vector<storage::ObjectInfo> all, store->list(root + "/"));
-  std::vector<storage::ObjectInfo> files;
+  EDDY_ASSIGN_OR_RETURN(std::vector<objstore::ObjectInfo> all, store->list(root + "/"));
+  std::vector<objstore::ObjectInfo> files;
   for (auto& o : all) {
     if (o.uri.size() <= root.size() + 1) continue;
     if (is_hidden(std::string_view(o.uri).substr(root.size() + 1))) continue;
@@ -272,7 +272,7 @@ Result<std::vector<storage::ObjectInfo>> list_table_files(const std::string& uri
 
 Result<TableSchema> load_table(sqlite3* db, const TableSource& t) {
   if (t.name.empty()) return invalid_argument("table: empty name");
-  EDDY_ASSIGN_OR_RETURN(std::vector<storage::ObjectInfo> files, list_table_files(t.uri));
+  EDDY_ASSIGN_OR_RETURN(std::vector<objstore::ObjectInfo> files, list_table_files(t.uri));
   std::optional<Format> format;
   if (t.format != "auto") {
     EDDY_ASSIGN_OR_RETURN(format, parse_format(t.format));
@@ -282,7 +282,7 @@ Result<TableSchema> load_table(sqlite3* db, const TableSource& t) {
   simdjson::dom::parser parser;
   std::vector<std::string> csv_header;
   for (const auto& f : files) {
-    EDDY_ASSIGN_OR_RETURN(std::string content, storage::read_all(f.uri));
+    EDDY_ASSIGN_OR_RETURN(std::string content, objstore::read_all(f.uri));
     const size_t size = content.size();
     if (!format) format = detect_format(f.uri, content);
     content.append(simdjson::SIMDJSON_PADDING, '\0');

@@ -13,7 +13,7 @@
 // A directory or prefix contributes every file under it except _SUCCESS and other names whose
 // path component starts with '_' or '.' (Spark's hidden files), in name order.
 //
-// Files are read through storage::store_for(uri), so s3:// works wherever storage does.
+// Files are read through objstore::store_for(uri), so s3:// works wherever storage does.
 // Thread-safety: load_table writes to `db`, which the caller must not use concurrently.
 #pragma once
 
@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "common/status.h"
+#include "objstore/object_store.h"
 #include "sql/csv_parser.h"
 #include "sql/table_writer.h"
-#include "storage/object_store.h"
 
 namespace eddy::sql {
 
@@ -40,7 +40,7 @@ struct TableSource {
 };
 
 // The data files of a table, in name order; kNotFound if there are none.
-Result<std::vector<storage::ObjectInfo>> list_table_files(const std::string& uri);
+Result<std::vector<objstore::ObjectInfo>> list_table_files(const std::string& uri);
 
 // Replaces table `t.name` in `db` with the data at `t.uri`. A table with more distinct keys
 // than SQLite's 2000 columns (and no `columns` filter) loads nothing: the schema says too_wide.

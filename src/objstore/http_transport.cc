@@ -1,11 +1,11 @@
-#include "storage/http_transport.h"
+#include "objstore/http_transport.h"
 
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace {
 
 struct GlobalCurl {
@@ -127,4 +127,4 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& req) {
   return resp;
 }
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

@@ -17,9 +17,9 @@
 
 #include "common/clock.h"
 #include "common/status.h"
-#include "storage/retry_policy.h"
+#include "objstore/retry_policy.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 
 struct S3Endpoint {
   std::string scheme = "https";  // "http" or "https"
@@ -54,4 +54,4 @@ std::optional<std::string> process_env(const std::string& name);
 // Reads the sources above. Errors: a malformed endpoint URL or number (kInvalidArgument).
 Result<S3Config> load_s3_config(const GetEnv& env = process_env);
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

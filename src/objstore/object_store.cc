@@ -1,5 +1,5 @@
 // store_for and the whole-object helpers declared in object_store.h.
-#include "storage/object_store.h"
+#include "objstore/object_store.h"
 
 #include <cctype>
 #include <map>
@@ -7,11 +7,11 @@
 #include <optional>
 #include <set>
 
-#include "storage/bucket_confined_store.h"
-#include "storage/local_store.h"
-#include "storage/s3_store.h"
+#include "objstore/bucket_confined_store.h"
+#include "objstore/local_store.h"
+#include "objstore/s3_store.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace {
 
 struct StoreRegistry {
@@ -131,4 +131,4 @@ Status write_all(const std::string& uri, std::string_view bytes) {
   return writer->commit();
 }
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

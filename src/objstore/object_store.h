@@ -25,7 +25,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 
 struct ObjectInfo {
   std::string uri;       // full URI of the object (same scheme as asked)
@@ -85,4 +85,4 @@ void confine_to_buckets(const std::vector<std::string>& buckets);
 Result<std::string> read_all(const std::string& uri);
 Status write_all(const std::string& uri, std::string_view bytes);
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

@@ -1,6 +1,6 @@
-#include "storage/fault_injecting_store.h"
+#include "objstore/fault_injecting_store.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace {
 
 class FaultyReader final : public ObjectReader {
@@ -107,4 +107,4 @@ Status FaultInjectingStore::remove(const std::string& uri) {
   return base_->remove(uri);
 }
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

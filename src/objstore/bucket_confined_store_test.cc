@@ -1,10 +1,10 @@
-#include "storage/bucket_confined_store.h"
+#include "objstore/bucket_confined_store.h"
 
 #include <gtest/gtest.h>
 
-#include "storage/memory_store.h"
+#include "objstore/memory_store.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace {
 
 // Every call is checked: a store handed out for an allowed bucket cannot reach another one.
@@ -42,4 +42,4 @@ TEST(BucketConfinedStoreTest, AnEmptyListAllowsNoBucket) {
 }
 
 }  // namespace
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

@@ -15,7 +15,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 
 // Decodes &amp; &lt; &gt; &quot; &apos; &#NN; &#xHH; (others are kept as written).
 std::string xml_unescape(std::string_view s);
@@ -48,4 +48,4 @@ struct S3ErrorBody {
 };
 S3ErrorBody parse_s3_error(std::string_view xml);
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

@@ -1,4 +1,4 @@
-#include "storage/local_store.h"
+#include "objstore/local_store.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <iterator>
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace {
 
 namespace fs = std::filesystem;
@@ -155,4 +155,4 @@ TEST_F(LocalStoreTest, CreateFailsClearlyWhenTheDirectoryIsNotWritable) {
 }
 
 }  // namespace
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

@@ -13,7 +13,7 @@
 
 #include "common/clock.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 
 struct RetryOptions {
   int max_attempts = 5;  // first try included; AWS_MAX_ATTEMPTS overrides
@@ -46,4 +46,4 @@ class RetryPolicy {
   mutable std::mt19937_64 rng_;  // GUARDED_BY(mu_)
 };
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

@@ -20,12 +20,12 @@
 #include <utility>
 #include <vector>
 
-#include "storage/http_transport.h"
-#include "storage/object_store.h"
-#include "storage/retry_policy.h"
-#include "storage/s3_config.h"
+#include "objstore/http_transport.h"
+#include "objstore/object_store.h"
+#include "objstore/retry_policy.h"
+#include "objstore/s3_config.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 
 struct S3Location {
   std::string scheme;  // "s3" or "s3a"
@@ -60,4 +60,4 @@ class S3Store final : public ObjectStore {
   std::shared_ptr<S3Client> client_;
 };
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

@@ -8,9 +8,9 @@
 #include <mutex>
 #include <string>
 
-#include "storage/object_store.h"
+#include "objstore/object_store.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 
 class MemoryStore final : public ObjectStore {
  public:
@@ -38,4 +38,4 @@ class MemoryStore final : public ObjectStore {
   std::map<std::string, Object> objects_;  // GUARDED_BY(mu_)
 };
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

@@ -1,11 +1,11 @@
-#include "storage/s3_config.h"
+#include "objstore/s3_config.h"
 
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace {
 
 std::string trim(std::string_view s) {
@@ -159,4 +159,4 @@ Result<S3Config> load_s3_config(const GetEnv& env) {
   return c;
 }
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

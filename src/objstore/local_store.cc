@@ -1,4 +1,4 @@
-#include "storage/local_store.h"
+#include "objstore/local_store.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace fs = std::filesystem;
 
 namespace {
@@ -242,4 +242,4 @@ Status LocalStore::remove(const std::string& uri) {
   return Status::ok();
 }
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

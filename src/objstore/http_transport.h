@@ -20,7 +20,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 
 struct HttpRequest {
   std::string method;  // GET, HEAD, PUT, POST, DELETE
@@ -66,4 +66,4 @@ class CurlTransport final : public HttpTransport {
   std::vector<void*> idle_;  // GUARDED_BY(mu_): CURL* easy handles not in use
 };
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "storage/object_store.h"
+#include "objstore/object_store.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 
 class BucketConfinedStore final : public ObjectStore {
  public:
@@ -34,4 +34,4 @@ class BucketConfinedStore final : public ObjectStore {
   const std::set<std::string> buckets_;
 };
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

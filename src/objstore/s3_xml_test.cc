@@ -1,8 +1,8 @@
-#include "storage/s3_xml.h"
+#include "objstore/s3_xml.h"
 
 #include <gtest/gtest.h>
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace {
 
 TEST(S3XmlTest, UnescapesNamedAndNumericEntities) {
@@ -83,4 +83,4 @@ TEST(S3XmlTest, ParsesErrorDocuments) {
 }
 
 }  // namespace
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

@@ -1,10 +1,10 @@
-#include "storage/memory_store.h"
+#include "objstore/memory_store.h"
 
 #include <gtest/gtest.h>
 
-#include "storage/fault_injecting_store.h"
+#include "objstore/fault_injecting_store.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace {
 
 std::string read_whole(ObjectReader& r) {
@@ -107,4 +107,4 @@ TEST(StoreForTest, RoutesSchemesAndAcceptsOverrides) {
 }
 
 }  // namespace
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

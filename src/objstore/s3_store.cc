@@ -1,4 +1,4 @@
-#include "storage/s3_store.h"
+#include "objstore/s3_store.h"
 
 #include <curl/curl.h>
 
@@ -7,9 +7,9 @@
 
 #include "aws/sigv4_signer.h"
 #include "common/log.h"
-#include "storage/s3_xml.h"
+#include "objstore/s3_xml.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 
 Result<S3Location> parse_s3_uri(std::string_view uri) {
   S3Location loc;
@@ -508,4 +508,4 @@ Status S3Store::remove(const std::string& uri) {
   return client_->execute(call, uri).status();
 }
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

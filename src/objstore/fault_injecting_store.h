@@ -18,9 +18,9 @@
 #include <optional>
 #include <vector>
 
-#include "storage/object_store.h"
+#include "objstore/object_store.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 
 enum class StoreOp { kList, kHead, kOpen, kCreate, kRemove, kRead, kWrite, kCommit, kCount };
 
@@ -59,4 +59,4 @@ class FaultInjectingStore final : public ObjectStore {
   std::vector<Rule> rules_;                                        // GUARDED_BY(mu_)
 };
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

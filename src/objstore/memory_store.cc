@@ -1,8 +1,8 @@
-#include "storage/memory_store.h"
+#include "objstore/memory_store.h"
 
 #include <algorithm>
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace {
 
 class MemoryReader final : public ObjectReader {
@@ -109,4 +109,4 @@ Status MemoryStore::remove(const std::string& uri) {
   return Status::ok();
 }
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

@@ -11,9 +11,9 @@
 
 #include <string>
 
-#include "storage/object_store.h"
+#include "objstore/object_store.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 
 class LocalStore final : public ObjectStore {
  public:
@@ -30,4 +30,4 @@ class LocalStore final : public ObjectStore {
   static bool is_temporary_name(std::string_view file_name);
 };
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

@@ -1,9 +1,9 @@
 // BucketConfinedStore: the bucket check in front of every call (bucket_confined_store.h).
-#include "storage/bucket_confined_store.h"
+#include "objstore/bucket_confined_store.h"
 
-#include "storage/s3_store.h"
+#include "objstore/s3_store.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 
 Status BucketConfinedStore::check(const std::string& uri) const {
   EDDY_ASSIGN_OR_RETURN(S3Location loc, parse_s3_uri(uri));
@@ -42,4 +42,4 @@ Status BucketConfinedStore::remove(const std::string& uri) {
   return base_->remove(uri);
 }
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

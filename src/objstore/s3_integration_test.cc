@@ -22,10 +22,10 @@
 #include <random>
 #include <thread>
 
-#include "storage/local_store.h"
-#include "storage/s3_store.h"
+#include "objstore/local_store.h"
+#include "objstore/s3_store.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace {
 
 namespace fs = std::filesystem;
@@ -325,4 +325,4 @@ TEST(S3UnreachableTest, ServerThatNeverAnswersTimesOut) {
 }
 
 }  // namespace
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

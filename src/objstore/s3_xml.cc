@@ -1,4 +1,4 @@
-#include "storage/s3_xml.h"
+#include "objstore/s3_xml.h"
 
 #include <charconv>
 #include <cstring>
@@ -6,7 +6,7 @@
 #include "common/time_format.h"
 #include "common/utf8.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace {
 
 int hex_value(char c) {
@@ -154,4 +154,4 @@ S3ErrorBody parse_s3_error(std::string_view xml) {
   return {xml_text(err.front(), "Code"), xml_text(err.front(), "Message")};
 }
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

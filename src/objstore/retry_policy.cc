@@ -1,9 +1,9 @@
-#include "storage/retry_policy.h"
+#include "objstore/retry_policy.h"
 
 #include <algorithm>
 #include <string>
 
-namespace eddy::storage {
+namespace eddy::objstore {
 
 Micros RetryPolicy::backoff(int attempt) const {
   Micros d = options_.initial_backoff;
@@ -26,4 +26,4 @@ bool RetryPolicy::is_retryable_http(long http_status, const std::string& s3_code
          s3_code == "ServiceUnavailable" || s3_code == "Throttling";
 }
 
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

@@ -1,15 +1,15 @@
 // S3Store against a scripted transport: addressing, signing headers, error mapping, retries on
 // a ManualClock (no sleeping), pagination and the multipart protocol. The same paths against a
 // real server are in s3_integration_test.cc.
-#include "storage/s3_store.h"
+#include "objstore/s3_store.h"
 
 #include <gtest/gtest.h>
 
 #include <functional>
 
-#include "storage/retry_policy.h"
+#include "objstore/retry_policy.h"
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace {
 
 using Handler = std::function<Result<HttpResponse>(const HttpRequest&)>;
@@ -372,4 +372,4 @@ TEST(S3UriTest, ParsesBucketAndKey) {
 }
 
 }  // namespace
-}  // namespace eddy::storage
+}  // namespace eddy::objstore

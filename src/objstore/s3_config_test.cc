@@ -1,4 +1,4 @@
-#include "storage/s3_config.h"
+#include "objstore/s3_config.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <map>
 
-namespace eddy::storage {
+namespace eddy::objstore {
 namespace {
 
 // Fixture: a fake environment and a temporary HOME with ~/.aws files.
@@ -102,4 +102,4 @@ TEST_F(S3ConfigTest, RejectsBadEndpointsAndNumbers) {
 }
 
 }  // namespace
-}  // namespace eddy::storage
+}  // namespace eddy::objstore
