@@ -8,6 +8,8 @@
 #include <cctype>
 #include <ctime>
 
+#include "common/percent_encoding.h"
+
 namespace eddy::aws {
 
 std::string hex_encode(std::string_view bytes) {
@@ -33,23 +35,6 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len);
   return std::string(reinterpret_cast<const char*>(md), len);
-}
-
-std::string uri_encode(std::string_view s, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
-        (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
 }
 
 std::string amz_date(Micros t) {
@@ -118,7 +103,7 @@ std::string SigV4Signer::canonical_query(
     const std::vector<std::pair<std::string, std::string>>& q) {
   std::vector<std::pair<std::string, std::string>> enc;
   enc.reserve(q.size());
-  for (const auto& [k, v] : q) enc.emplace_back(uri_encode(k, false), uri_encode(v, false));
+  for (const auto& [k, v] : q) enc.emplace_back(percent_encode(k), percent_encode(v));
   std::sort(enc.begin(), enc.end());  // by encoded name, then value
   std::string out;
   for (const auto& [k, v] : enc) {

@@ -22,9 +22,6 @@ std::string sha256_hex(std::string_view data);
 // Raw HMAC-SHA256 (32 bytes).
 std::string hmac_sha256(std::string_view key, std::string_view data);
 std::string hex_encode(std::string_view bytes);
-// RFC 3986 percent-encoding as SigV4 wants it: unreserved characters (A-Z a-z 0-9 - _ . ~)
-// stay, everything else becomes %XX (uppercase); '/' stays too when `keep_slash`.
-std::string uri_encode(std::string_view s, bool keep_slash);
 // "20130524T000000Z" for a time in microseconds since the epoch.
 std::string amz_date(Micros t);
 

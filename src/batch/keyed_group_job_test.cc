@@ -6,12 +6,12 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <random>
 #include <sstream>
 
 #include "batch/python_json.h"
 #include "batch/spark_output.h"
 #include "batch/spark_pi.h"
+#include "common/random.h"
 
 namespace eddy::batch {
 namespace {
@@ -66,7 +66,7 @@ TEST_F(KeyedGroupJobTest, GroupsSortsAndFormatsLikeTheArticle) {
 
 TEST_F(KeyedGroupJobTest, SpilledRunsGiveTheSameBytesAsMemory) {
   // Dense and sparse keys, many values per key, several threads: every run size must agree.
-  std::mt19937_64 rng(7);
+  Xoshiro256 rng(7);
   std::string text;
   for (int i = 0; i < 20000; ++i) {
     int64_t key = i % 3 == 0 ? static_cast<int64_t>(rng()) : static_cast<int64_t>(rng() % 500);
@@ -134,7 +134,7 @@ std::string reference_output(const std::string& text, const std::string& delim, 
 // holding most lines), sparse (keys far apart: the stable-sort path), negative keys, keys outside
 // the sampled range; payloads of every length around the 16-byte blocks, with quotes, backslashes,
 // controls, UTF-8, invalid bytes, lone delimiter characters; CRLF lines; bad lines (skipped).
-std::string random_lines(std::mt19937_64& rng, const std::string& delim, int shape, int lines) {
+std::string random_lines(Xoshiro256& rng, const std::string& delim, int shape, int lines) {
   static const std::vector<std::string> kPieces = {
       "a",      "word",        "\"",   "\\",
       "\t",     "caf\xc3\xa9", "\xff", "\xf0\x9f\x98\x80",
@@ -173,7 +173,7 @@ std::string random_lines(std::mt19937_64& rng, const std::string& delim, int sha
 }
 
 TEST_F(KeyedGroupJobTest, OutputMatchesAPlainReferenceInMemoryAndSpilled) {
-  std::mt19937_64 rng(11);
+  Xoshiro256 rng(11);
   int id = 0;
   for (const std::string delim : {"::", ",", "<=>"}) {
     for (int shape = 0; shape < 4; ++shape) {

@@ -5,40 +5,9 @@
 #include <climits>
 #include <vector>
 
+#include "common/random.h"
+
 namespace eddy::batch {
-namespace {
-
-uint64_t splitmix64(uint64_t& x) {
-  uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-class Xoshiro256 {
- public:
-  explicit Xoshiro256(uint64_t seed) {
-    for (auto& v : s_) v = splitmix64(seed);
-  }
-  uint64_t next() {
-    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-
- private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
-};
-
-}  // namespace
 
 SparkPiResult run_spark_pi(int slices, uint64_t seed, WorkerPool& pool) {
   slices = std::max(slices, 1);
@@ -49,7 +18,7 @@ SparkPiResult run_spark_pi(int slices, uint64_t seed, WorkerPool& pool) {
     // Spark's ParallelCollectionRDD slicing: [i * len / slices, (i + 1) * len / slices).
     const uint64_t begin = i * points / slices, end = (i + 1) * points / slices;
     uint64_t mix = seed ^ (0xD1B54A32D192ED03ULL * (i + 1));
-    Xoshiro256 rng(splitmix64(mix));
+    Xoshiro256 rng(splitmix64(&mix));
     uint64_t count = 0;
     for (uint64_t k = begin; k < end; ++k) {
       double x = rng.uniform() * 2 - 1;

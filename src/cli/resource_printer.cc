@@ -15,7 +15,6 @@ using resources::Resource;
 
 constexpr const char* kColumnGap = "   ";
 constexpr size_t kDescribeLabelWidth = 14;  // "Accounting:" and its peers, then the value
-constexpr int kMaxYamlDepth = 100;
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
@@ -51,41 +50,10 @@ std::vector<std::string> ordered_keys(const json& obj) {
   return keys;
 }
 
-bool all_digits(const std::string& s, size_t from, int base) {
-  if (from >= s.size()) return false;
-  for (size_t i = from; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool ok = base == 16  ? std::isxdigit(static_cast<unsigned char>(c)) != 0
-                    : base == 8 ? (c >= '0' && c <= '7')
-                                : (c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
-// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
-bool is_core_float(const std::string& s) {
-  size_t i = 0;
-  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
-  size_t int_digits = 0, frac_digits = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++int_digits;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++frac_digits;
-  }
-  if (int_digits + frac_digits == 0) return false;
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
-    return all_digits(s, i, 10);
-  }
-  return i == s.size();
-}
-
 // Strings that plain YAML would read as something else (or that YAML 1.1 tools read as
 // booleans) are quoted.
 bool needs_quotes(const std::string& s) {
-  if (!yaml_plain_scalar(s).is_string()) return true;
+  if (!yaml_plain_scalar(s).is_string() || yaml_number_syntax(s)) return true;
   static const char* kYaml11Bools[] = {"yes", "no", "on", "off", "y", "n"};
   const std::string l = lower(s);
   for (const char* b : kYaml11Bools)
@@ -470,84 +438,6 @@ std::string to_yaml(const json& j) {
   std::string out = e.c_str();
   if (out.empty() || out.back() != '\n') out += '\n';
   return out;
-}
-
-json yaml_plain_scalar(const std::string& s) {
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
-  if (s == "true" || s == "True" || s == "TRUE") return true;
-  if (s == "false" || s == "False" || s == "FALSE") return false;
-  const size_t sign = (s[0] == '-' || s[0] == '+') ? 1 : 0;
-  try {
-    if (all_digits(s, sign, 10)) return static_cast<int64_t>(std::stoll(s));
-    if (s.size() > 2 && s[0] == '0' && s[1] == 'x' && all_digits(s, 2, 16))
-      return static_cast<int64_t>(std::stoll(s.substr(2), nullptr, 16));
-    if (s.size() > 2 && s[0] == '0' && s[1] == 'o' && all_digits(s, 2, 8))
-      return static_cast<int64_t>(std::stoll(s.substr(2), nullptr, 8));
-    if (is_core_float(s)) return std::stod(s);
-  } catch (const std::out_of_range&) {
-    // An integer beyond 64 bits reads as a double, as JSON would; beyond double, as text.
-    try {
-      return std::stod(s);
-    } catch (const std::exception&) {
-    }
-  }
-  return s;
-}
-
-Result<json> yaml_to_json(const YAML::Node& node, const std::string& path) {
-  struct Converter {
-    Result<json> operator()(const YAML::Node& n, const std::string& where, int depth) {
-      const std::string at = where.empty() ? "document" : where;
-      if (depth > kMaxYamlDepth)
-        return invalid_argument(at + ": nested deeper than " + std::to_string(kMaxYamlDepth) +
-                                " levels");
-      switch (n.Type()) {
-        case YAML::NodeType::Undefined:
-        case YAML::NodeType::Null:
-          return json(nullptr);
-        case YAML::NodeType::Scalar: {
-          const std::string& tag = n.Tag();
-          if (tag == "?") return yaml_plain_scalar(n.Scalar());
-          if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
-              tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
-            json v = yaml_plain_scalar(n.Scalar());
-            if (v.is_string())
-              return invalid_argument(at + ": '" + n.Scalar() + "' is not a valid " +
-                                      tag.substr(tag.rfind(':') + 1));
-            return v;
-          }
-          return json(n.Scalar());  // quoted, !!str or another tag: the text as written
-        }
-        case YAML::NodeType::Sequence: {
-          json a = json::array();
-          for (size_t i = 0; i < n.size(); ++i) {
-            EDDY_ASSIGN_OR_RETURN(json v,
-                                  (*this)(n[i], where + "[" + std::to_string(i) + "]", depth + 1));
-            a.push_back(std::move(v));
-          }
-          return a;
-        }
-        case YAML::NodeType::Map: {
-          json o = json::object();
-          for (const auto& kv : n) {
-            if (!kv.first.IsScalar())
-              return invalid_argument(at + ": a mapping key must be a plain value (line " +
-                                      std::to_string(kv.first.Mark().line + 1) + ")");
-            const std::string key = kv.first.Scalar();
-            const std::string sub = where.empty() ? key : where + "." + key;
-            if (o.contains(key))
-              return invalid_argument(sub + ": duplicate key (line " +
-                                      std::to_string(kv.first.Mark().line + 1) + ")");
-            EDDY_ASSIGN_OR_RETURN(json v, (*this)(kv.second, sub, depth + 1));
-            o[key] = std::move(v);
-          }
-          return o;
-        }
-      }
-      return json(nullptr);
-    }
-  };
-  return Converter{}(node, path, 0);
 }
 
 std::string describe(const resources::KindInfo* kind, const Resource& r, int64_t now_ms) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/yaml_json.h"
 #include "resources/kind_registry.h"
 #include "resources/resource.h"
 
@@ -88,12 +89,7 @@ class TablePrinter {
 // YAML text of a JSON value (a block mapping for objects), ending in '\n'.
 std::string to_yaml(const nlohmann::json& j);
 
-// A plain (unquoted, untagged) YAML scalar's value under the core schema: null (~, null, ""),
-// booleans (true/false), integers (decimal, 0x, 0o), floats (1.5, 1e3), else string.
-nlohmann::json yaml_plain_scalar(const std::string& text);
-// A YAML node as JSON. Quoted scalars and !!str stay strings; plain ones are resolved as above.
-// Errors (an alias loop, a non-scalar mapping key) name `path` ("spec.conf").
-Result<nlohmann::json> yaml_to_json(const YAML::Node& node, const std::string& path = "");
+// YAML → JSON (yaml_plain_scalar, yaml_to_json) is common/yaml_json.h, shared with the server.
 
 // The describe view of one resource. `kind` may be null (an unknown kind prints generically).
 std::string describe(const resources::KindInfo* kind, const resources::Resource& r, int64_t now_ms);

@@ -11,8 +11,7 @@ Micros RetryPolicy::backoff(int attempt) const {
   d = std::min(d, options_.max_backoff);
   if (d <= 1) return d;
   std::lock_guard<std::mutex> l(mu_);
-  std::uniform_int_distribution<Micros> dist(d / 2, d);
-  return dist(rng_);
+  return d / 2 + static_cast<Micros>(rng_.below(static_cast<uint64_t>(d - d / 2) + 1));
 }
 
 void RetryPolicy::wait(int attempt) const { clock_->sleep_until(clock_->now() + backoff(attempt)); }

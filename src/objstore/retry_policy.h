@@ -3,15 +3,16 @@
 // and connection failures and timeouts, as AWS's SDKs do.
 //
 // Waiting goes through an injected Clock, so tests run the whole schedule on a ManualClock
-// without sleeping. The jitter comes from a seeded generator: the same seed, the same waits.
+// without sleeping. The jitter comes from a seeded generator (common/random.h): the same seed,
+// the same waits.
 // Thread-safety: const methods are safe from any thread (the jitter generator is locked).
 #pragma once
 
 #include <cstdint>
 #include <mutex>
-#include <random>
 
 #include "common/clock.h"
+#include "common/random.h"
 
 namespace eddy::objstore {
 
@@ -43,7 +44,7 @@ class RetryPolicy {
   const RetryOptions options_;
   Clock* const clock_;
   mutable std::mutex mu_;
-  mutable std::mt19937_64 rng_;  // GUARDED_BY(mu_)
+  mutable Xoshiro256 rng_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace eddy::objstore

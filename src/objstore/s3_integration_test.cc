@@ -19,9 +19,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <thread>
 
+#include "common/random.h"
 #include "objstore/local_store.h"
 #include "objstore/s3_store.h"
 
@@ -181,7 +181,7 @@ TEST_F(S3ServerTest, ListPaginatesPastAThousandKeys) {
 
 TEST_F(S3ServerTest, MultipartUploadIsInvisibleUntilCommit) {
   std::string data(20 << 20, '\0');
-  std::mt19937_64 rng(7);
+  Xoshiro256 rng(7);
   for (size_t i = 0; i + 8 <= data.size(); i += 8) {
     const uint64_t v = rng();
     std::memcpy(&data[i], &v, 8);

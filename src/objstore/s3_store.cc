@@ -7,6 +7,7 @@
 
 #include "aws/sigv4_signer.h"
 #include "common/log.h"
+#include "common/percent_encoding.h"
 #include "objstore/s3_xml.h"
 
 namespace eddy::objstore {
@@ -155,11 +156,11 @@ HttpRequest S3Client::build(const Call& call, const std::string& payload_sha256)
   const bool path_style = config.path_style || call.bucket.find('.') != std::string::npos;
   std::string path;
   if (path_style) {
-    path = "/" + aws::uri_encode(call.bucket, false);
-    if (!call.key.empty()) path += "/" + aws::uri_encode(call.key, true);
+    path = "/" + percent_encode(call.bucket);
+    if (!call.key.empty()) path += "/" + percent_encode(call.key, true);
   } else {
     host = call.bucket + "." + host;
-    path = "/" + aws::uri_encode(call.key, true);
+    path = "/" + percent_encode(call.key, true);
   }
   aws::SigningRequest sr;
   sr.method = call.method;

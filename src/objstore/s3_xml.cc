@@ -3,20 +3,11 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/percent_encoding.h"
 #include "common/time_format.h"
 #include "common/utf8.h"
 
 namespace eddy::objstore {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::string xml_unescape(std::string_view s) {
   std::string out;
@@ -100,23 +91,6 @@ std::string xml_text(std::string_view doc, std::string_view tag) {
   return els.empty() ? std::string() : xml_unescape(els.front());
 }
 
-std::string url_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-               hex_value(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 Result<ListObjectsPage> parse_list_objects_v2(std::string_view xml) {
   if (xml_elements(xml, "ListBucketResult").empty()) {
     return io_error("ListObjectsV2: response is not a ListBucketResult document: " +
@@ -132,7 +106,7 @@ Result<ListObjectsPage> parse_list_objects_v2(std::string_view xml) {
   for (std::string_view c : xml_elements(xml, "Contents")) {
     ListedObject o;
     o.key = xml_text(c, "Key");
-    if (url_encoded) o.key = url_decode(o.key);
+    if (url_encoded) o.key = percent_decode(o.key, /*plus_as_space=*/true);
     const std::string size = xml_text(c, "Size");
     auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), o.size);
     if (ec != std::errc() || p != size.data() + size.size()) {

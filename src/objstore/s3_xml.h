@@ -24,9 +24,6 @@ std::string xml_unescape(std::string_view s);
 std::vector<std::string_view> xml_elements(std::string_view doc, std::string_view tag);
 // Unescaped text of the first <tag> in `doc`; "" if there is none.
 std::string xml_text(std::string_view doc, std::string_view tag);
-// %XX and '+' decoding of keys returned with encoding-type=url.
-std::string url_decode(std::string_view s);
-
 struct ListedObject {
   std::string key;
   uint64_t size = 0;

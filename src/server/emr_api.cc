@@ -4,9 +4,9 @@
 #include <cctype>
 #include <cmath>
 #include <map>
-#include <random>
 
 #include "common/log.h"
+#include "common/random.h"
 #include "common/time_format.h"
 #include "controllers/control_plane.h"
 #include "server/http_status.h"
@@ -42,9 +42,7 @@ uint64_t fnv1a(const std::string& s) {
 }
 
 std::string random_emr_id() {
-  std::random_device rd;
-  const uint64_t v = (static_cast<uint64_t>(rd()) << 32) ^ rd();
-  return "j-" + base36_13(v);
+  return "j-" + base36_13(random_seed());
 }
 
 // A label that from_json accepts (the one definition of label syntax lives there).

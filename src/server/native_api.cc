@@ -7,9 +7,9 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
-#include <regex>
 
 #include "common/log.h"
+#include "common/yaml_json.h"
 #include "controllers/control_plane.h"
 #include "resources/kind_registry.h"
 #include "resources/resource.h"
@@ -19,95 +19,6 @@
 namespace eddy::server {
 
 using nlohmann::json;
-
-// ---------------------------------------------------------------------------------------------
-// YAML → JSON
-
-namespace {
-
-json yaml_scalar(const YAML::Node& node) {
-  const std::string& s = node.Scalar();
-  // "!" is the tag of quoted scalars and of explicitly tagged strings: always strings.
-  if (node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str") return s;
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
-  // YAML 1.2's core schema: only true/false are booleans (not yes/no/on/off).
-  if (s == "true" || s == "True" || s == "TRUE") return true;
-  if (s == "false" || s == "False" || s == "FALSE") return false;
-  static const std::regex kInt("[-+]?[0-9]+");
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  if (std::regex_match(s, kInt)) {
-    try {
-      size_t used = 0;
-      long long v = std::stoll(s, &used);
-      if (used == s.size()) return static_cast<int64_t>(v);
-    } catch (const std::exception&) {
-    }
-    return s;  // beyond int64: keep the digits rather than lose precision
-  }
-  if (std::regex_match(s, kFloat)) {
-    try {
-      return std::stod(s);
-    } catch (const std::exception&) {
-      return s;
-    }
-  }
-  return s;
-}
-
-Result<json> yaml_node(const YAML::Node& node, int depth) {
-  if (depth > 64) return invalid_argument("invalid YAML: nested more than 64 levels");
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      return json(nullptr);
-    case YAML::NodeType::Scalar:
-      return yaml_scalar(node);
-    case YAML::NodeType::Sequence: {
-      json arr = json::array();
-      for (const auto& item : node) {
-        EDDY_ASSIGN_OR_RETURN(json v, yaml_node(item, depth + 1));
-        arr.push_back(std::move(v));
-      }
-      return arr;
-    }
-    case YAML::NodeType::Map: {
-      json obj = json::object();
-      for (const auto& kv : node) {
-        if (!kv.first.IsScalar()) {
-          return invalid_argument("invalid YAML at line " +
-                                  std::to_string(kv.first.Mark().line + 1) +
-                                  ": mapping keys must be scalars");
-        }
-        EDDY_ASSIGN_OR_RETURN(json v, yaml_node(kv.second, depth + 1));
-        obj[kv.first.Scalar()] = std::move(v);
-      }
-      return obj;
-    }
-  }
-  return json(nullptr);
-}
-
-}  // namespace
-
-Result<json> yaml_to_json(const std::string& text) {
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {
-    return invalid_argument("invalid YAML at line " + std::to_string(e.mark.line + 1) +
-                            ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);
-  }
-  if (docs.empty()) return invalid_argument("invalid YAML: the body holds no document");
-  if (docs.size() > 1) {
-    return invalid_argument("invalid YAML: the body holds " + std::to_string(docs.size()) +
-                            " documents; send one resource per request");
-  }
-  try {
-    return yaml_node(docs[0], 0);
-  } catch (const YAML::Exception& e) {
-    return invalid_argument(std::string("invalid YAML: ") + e.what());
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -131,7 +42,7 @@ bool is_yaml(const std::string& type) {
 Result<json> parse_resource_body(const httplib::Request& req) {
   if (is_yaml(media_type(req))) {
     if (req.body.empty()) return invalid_argument("invalid YAML: the request body is empty");
-    return yaml_to_json(req.body);
+    return yaml_document_to_json(req.body);
   }
   return parse_json_body(req.body);
 }

@@ -37,11 +37,6 @@ struct NativeApiOptions {
   size_t watch_queue_limit = 10'000;  // events queued for one slow client before its stream ends
 };
 
-// A YAML document as JSON: plain scalars become null, booleans (true/false), integers or floats
-// when they read as such; quoted scalars stay strings; keys are strings. Errors name the
-// position ("invalid YAML at line 3, column 5: ..."). Exactly one document.
-Result<nlohmann::json> yaml_to_json(const std::string& text);
-
 class NativeApi {
  public:
   NativeApi(controllers::ControlPlane* control_plane, NativeApiOptions options);

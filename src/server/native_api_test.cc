@@ -14,32 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-TEST(YamlToJsonTest, KeepsStringsIntsBoolsAndNulls) {
-  auto r = yaml_to_json(
-      "a: 3\nb: \"3\"\nc: true\nd: yes\ne: ~\nf: 2.5\ng: [1, x]\nh: {k: v}\ni: '10m'\nj: 10m\n"
-      "k: 99999999999999999999999\n");
-  ASSERT_TRUE(r.is_ok()) << r.status().message();
-  const json& j = *r;
-  EXPECT_EQ(j["a"], 3);
-  EXPECT_EQ(j["b"], "3");
-  EXPECT_EQ(j["c"], true);
-  EXPECT_EQ(j["d"], "yes");  // YAML 1.2: only true/false are booleans
-  EXPECT_TRUE(j["e"].is_null());
-  EXPECT_DOUBLE_EQ(j["f"].get<double>(), 2.5);
-  EXPECT_EQ(j["g"], json::array({1, "x"}));
-  EXPECT_EQ(j["h"]["k"], "v");
-  EXPECT_EQ(j["i"], "10m");
-  EXPECT_EQ(j["j"], "10m");
-  EXPECT_EQ(j["k"], "99999999999999999999999");
-}
-
-TEST(YamlToJsonTest, ErrorsNameThePosition) {
-  auto r = yaml_to_json("a: [1, 2\nb: 3\n");
-  ASSERT_FALSE(r.is_ok());
-  EXPECT_NE(r.status().message().find("line"), std::string::npos) << r.status().message();
-  EXPECT_FALSE(yaml_to_json("a: 1\n---\nb: 2\n").is_ok());
-}
-
 class NativeApiTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -2,18 +2,17 @@
 
 #include <cctype>
 #include <cstdio>
-#include <random>
+
+#include "common/random.h"
 
 namespace eddy::store {
 
 std::string new_uid() {
-  // random_device reads the kernel's entropy source (getrandom / rdrand); one per call keeps
-  // this thread-safe without a lock, and creates are far from hot.
-  std::random_device rd;
+  // 128 bits from the kernel's entropy source (random_seed), as a version 4 UUID.
   uint8_t b[16];
-  for (int i = 0; i < 16; i += 4) {
-    uint32_t v = rd();
-    for (int k = 0; k < 4; ++k) b[i + k] = static_cast<uint8_t>(v >> (8 * k));
+  for (int i = 0; i < 16; i += 8) {
+    const uint64_t v = random_seed();
+    for (int k = 0; k < 8; ++k) b[i + k] = static_cast<uint8_t>(v >> (8 * k));
   }
   b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
   b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant

@@ -12,8 +12,9 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <random>
 #include <sstream>
+
+#include "common/random.h"
 
 namespace eddy::store {
 namespace {
@@ -150,8 +151,7 @@ Result<std::unique_ptr<TestPostgresServer>> TestPostgresServer::start() {
                                    setup_log)
                            .with_context("test PostgreSQL: initdb"));
   // Only a unix socket in our private directory: the port merely names the socket file.
-  std::random_device rd;
-  int port = 20000 + static_cast<int>(rd() % 40000);
+  int port = 20000 + static_cast<int>(random_seed() % 40000);
   {
     std::ofstream conf(data + "/postgresql.conf", std::ios::app);
     conf << "\n# eddy test server\nlisten_addresses = ''\nunix_socket_directories = '"

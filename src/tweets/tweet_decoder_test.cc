@@ -5,8 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include "tweets/tweet_generator.h"
+#include "common/random.h"
 #include "engine/line_source.h"
+#include "tweets/tweet_generator.h"
 
 namespace eddy::tweets {
 namespace {
@@ -209,13 +210,8 @@ TEST(TweetDecoder, TailScanAgreesOnCorruptedTweets) {
   g.seed = 5;
   TweetGenerator gen(g);
   std::string line;
-  uint64_t x = 88172645463325252ULL;  // xorshift64
-  auto next = [&x] {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return x;
-  };
+  Xoshiro256 rng(88172645463325252ULL);
+  auto next = [&rng] { return rng.next(); };
   const std::string kBytes = "\"{}[],:\\ x0\xff";
   int compared = 0, filtered_instead = 0, kept_instead = 0;
   while (gen.next(&line)) {

@@ -1,0 +1,187 @@
+// YAML → JSON (yaml_json.h).
+#include "common/yaml_json.h"
+
+#include <charconv>
+#include <cstdint>
+#include <vector>
+
+namespace eddy {
+namespace {
+
+using nlohmann::json;
+
+bool is_digit(char c, int base) {
+  if (base == 16)
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  return c >= '0' && c < static_cast<char>('0' + base);
+}
+
+// At least one digit of `base` from `from` to the end.
+bool all_digits(std::string_view s, size_t from, int base) {
+  if (from >= s.size()) return false;
+  for (size_t i = from; i < s.size(); ++i)
+    if (!is_digit(s[i], base)) return false;
+  return true;
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool is_core_float(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  size_t int_digits = 0, frac_digits = 0;
+  while (i < s.size() && is_digit(s[i], 10)) ++i, ++int_digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && is_digit(s[i], 10)) ++i, ++frac_digits;
+  }
+  if (int_digits + frac_digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    return all_digits(s, i, 10);
+  }
+  return i == s.size();
+}
+
+// `digits` (no sign, no prefix) in `base` as int64, negated when `negative`; false when it does
+// not fit.
+bool to_int64(std::string_view digits, int base, bool negative, int64_t* out) {
+  uint64_t magnitude = 0;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude, base);
+  if (ec != std::errc() || p != digits.data() + digits.size()) return false;
+  constexpr uint64_t kMax = static_cast<uint64_t>(INT64_MAX);
+  if (!negative) {
+    if (magnitude > kMax) return false;
+    *out = static_cast<int64_t>(magnitude);
+  } else {
+    if (magnitude > kMax + 1) return false;
+    *out = magnitude == kMax + 1 ? INT64_MIN : -static_cast<int64_t>(magnitude);
+  }
+  return true;
+}
+
+class Converter {
+ public:
+  Result<json> convert(const YAML::Node& n, const std::string& where, int depth) {
+    const std::string at = where.empty() ? "document" : where;
+    if (depth > kMaxYamlDepth)
+      return invalid_argument(at + ": nested deeper than " + std::to_string(kMaxYamlDepth) +
+                              " levels");
+    switch (n.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        return json(nullptr);
+      case YAML::NodeType::Scalar:
+        return scalar(n, at);
+      case YAML::NodeType::Sequence: {
+        json a = json::array();
+        for (size_t i = 0; i < n.size(); ++i) {
+          EDDY_ASSIGN_OR_RETURN(json v, convert(n[i], where + "[" + std::to_string(i) + "]",
+                                                depth + 1));
+          a.push_back(std::move(v));
+        }
+        return a;
+      }
+      case YAML::NodeType::Map: {
+        json o = json::object();
+        for (const auto& kv : n) {
+          if (!kv.first.IsScalar())
+            return invalid_argument(at + ": a mapping key must be a plain value (line " +
+                                    std::to_string(kv.first.Mark().line + 1) + ")");
+          const std::string key = kv.first.Scalar();
+          const std::string sub = where.empty() ? key : where + "." + key;
+          if (o.contains(key))
+            return invalid_argument(sub + ": duplicate key (line " +
+                                    std::to_string(kv.first.Mark().line + 1) + ")");
+          EDDY_ASSIGN_OR_RETURN(json v, convert(kv.second, sub, depth + 1));
+          o[key] = std::move(v);
+        }
+        return o;
+      }
+    }
+    return json(nullptr);
+  }
+
+ private:
+  static Result<json> scalar(const YAML::Node& n, const std::string& at) {
+    const std::string& tag = n.Tag();
+    // "?" is the tag of plain scalars; "!" that of quoted ones.
+    if (tag == "?") return yaml_plain_scalar(n.Scalar());
+    if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
+        tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
+      json v = yaml_plain_scalar(n.Scalar());
+      if (v.is_string())
+        return invalid_argument(at + ": '" + n.Scalar() + "' is not a valid " +
+                                tag.substr(tag.rfind(':') + 1));
+      return v;
+    }
+    return json(n.Scalar());  // quoted, !!str or another tag: the text as written
+  }
+};
+
+}  // namespace
+
+bool yaml_number_syntax(std::string_view s) {
+  const size_t sign = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  if (all_digits(s, sign, 10) || is_core_float(s)) return true;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o'))
+    return all_digits(s, 2, s[1] == 'x' ? 16 : 8);
+  std::string_view rest = s.substr(sign);
+  return rest == ".inf" || rest == ".Inf" || rest == ".INF" ||
+         (sign == 0 && (s == ".nan" || s == ".NaN" || s == ".NAN"));
+}
+
+json yaml_plain_scalar(std::string_view s) {
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  const bool negative = s[0] == '-';
+  const size_t sign = (negative || s[0] == '+') ? 1 : 0;
+  int64_t i = 0;
+  if (all_digits(s, sign, 10)) {
+    if (to_int64(s.substr(sign), 10, negative, &i)) return i;
+    return std::string(s);  // beyond int64: keep the digits rather than lose precision
+  }
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
+    const int base = s[1] == 'x' ? 16 : 8;
+    if (all_digits(s, 2, base)) {
+      if (to_int64(s.substr(2), base, false, &i)) return i;
+      return std::string(s);
+    }
+  }
+  if (is_core_float(s)) {
+    // from_chars takes no '+'; a float beyond double's range is out_of_range: kept as text.
+    const std::string_view f = s[0] == '+' ? s.substr(1) : s;
+    double d = 0;
+    auto [p, ec] = std::from_chars(f.data(), f.data() + f.size(), d);
+    if (ec == std::errc() && p == f.data() + f.size()) return d;
+  }
+  // .inf, .nan, dates, "10m", "2GiB": strings (JSON has no infinity or NaN).
+  return std::string(s);
+}
+
+Result<json> yaml_to_json(const YAML::Node& node, const std::string& path) {
+  try {
+    return Converter().convert(node, path, 0);
+  } catch (const YAML::Exception& e) {
+    return invalid_argument(std::string("invalid YAML: ") + e.what());
+  }
+}
+
+Result<json> yaml_document_to_json(const std::string& text) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    return invalid_argument("invalid YAML at line " + std::to_string(e.mark.line + 1) +
+                            ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+  if (docs.empty()) return invalid_argument("invalid YAML: the body holds no document");
+  if (docs.size() > 1) {
+    return invalid_argument("invalid YAML: the body holds " + std::to_string(docs.size()) +
+                            " documents; send one resource per request");
+  }
+  return yaml_to_json(docs[0]);
+}
+
+}  // namespace eddy
