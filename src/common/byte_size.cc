@@ -1,7 +1,6 @@
 #include "common/byte_size.h"
 
 #include <charconv>
-#include <cstdio>
 
 namespace eddy {
 
@@ -35,22 +34,6 @@ Result<uint64_t> parse_byte_size(const std::string& text) {
   }
   return invalid_argument("expected a size such as 512MiB, 1GiB, 300MB or 4096, got '" + text +
                           "'");
-}
-
-std::string format_byte_size(uint64_t bytes) {
-  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  if (u == 0)
-    std::snprintf(buf, sizeof buf, "%lluB", static_cast<unsigned long long>(bytes));
-  else
-    std::snprintf(buf, sizeof buf, "%.1f%s", v, kUnits[u]);
-  return buf;
 }
 
 }  // namespace eddy

@@ -10,7 +10,5 @@
 namespace eddy {
 
 Result<uint64_t> parse_byte_size(const std::string& text);
-// The largest binary unit that keeps one decimal: 1536 → "1.5KiB", 3221225472 → "3.0GiB".
-std::string format_byte_size(uint64_t bytes);
 
 }  // namespace eddy

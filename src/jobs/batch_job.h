@@ -7,7 +7,7 @@
 #include <string>
 
 #include "common/status.h"
-#include "jobs/batch_job_spec.h"
+#include "jobs/batch_job_manifest.h"
 
 namespace eddy::jobs {
 

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "engine/stream_runtime.h"
-#include "jobs/stream_job_spec.h"
+#include "jobs/stream_job_manifest.h"
 
 namespace eddy::jobs {
 

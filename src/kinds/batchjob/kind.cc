@@ -2,7 +2,7 @@
 // the columns of `eddy get batchjobs`.
 #include "kinds/batchjob/kind.h"
 
-#include "jobs/batch_job_spec.h"
+#include "jobs/batch_job_manifest.h"
 #include "resources/kind_registry.h"
 #include "resources/status_fields.h"
 

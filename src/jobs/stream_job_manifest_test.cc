@@ -1,7 +1,7 @@
 // StreamJob manifests: the shipped examples parse; --set overrides; and the bad manifests
 // tried — unknown fields, unknown parameters, bad durations, slide not dividing size, steps
 // out of order, wrong kind, invalid YAML — fail with a message naming the field.
-#include "jobs/stream_job_spec.h"
+#include "jobs/stream_job_manifest.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "jobs/batch_job_spec.h"
+#include "jobs/batch_job_manifest.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "jobs/stream_job_spec.h"
+#include "jobs/stream_job_manifest.h"
 
 #include <yaml-cpp/yaml.h>
 
