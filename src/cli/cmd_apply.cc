@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "resources/states.h"
 #include "cli/api_client.h"
 #include "cli/commands.h"
 #include "cli/resource_printer.h"
@@ -245,7 +246,9 @@ Result<std::string> apply_one(ApiClient& client, const resources::KindInfo& kind
   const json have_spec = existing.value("spec", json::object());
   const bool same_spec = have_spec == want_spec || (defaults_ok && have_spec == defaulted);
   const bool same_labels = labels_of(existing) == labels_of(body);
-  const bool restart = kind.kind == "Cluster" && state_of(existing).rfind("TERMINATED", 0) == 0;
+  const auto cluster_state = resources::parse_state<resources::ClusterState>(state_of(existing));
+  const bool restart =
+      kind.kind == "Cluster" && cluster_state && resources::is_terminal(*cluster_state);
   if (same_spec && same_labels && !restart) return std::string("unchanged");
   EDDY_RETURN_IF_ERROR(client.put(kind.plural, name, body).status());
   return std::string("configured");

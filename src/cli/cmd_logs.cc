@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "resources/states.h"
 #include "cli/api_client.h"
 #include "cli/commands.h"
 #include "cli/resource_printer.h"
@@ -31,15 +32,23 @@ struct LogsArgs {
 };
 
 bool is_terminal(const std::string& kind, const std::string& state) {
-  auto any = [&](std::initializer_list<const char*> states) {
-    for (const char* s : states)
-      if (state == s) return true;
-    return false;
-  };
-  if (kind == "Batch") return any({"success", "dead", "killed"});
-  if (kind == "Statement") return any({"available", "cancelled", "error"});
-  if (kind == "Session") return any({"dead", "killed", "error", "success"});
-  if (kind == "Cluster") return state.rfind("TERMINATED", 0) == 0;
+  using namespace resources;
+  if (kind == "Batch") {
+    auto s = parse_state<BatchState>(state);
+    return s && is_finished(*s);
+  }
+  if (kind == "Statement") {
+    auto s = parse_state<StatementState>(state);
+    return s && is_finished(*s);
+  }
+  if (kind == "Session") {
+    auto s = parse_state<SessionState>(state);
+    return s && *s != SessionState::kShuttingDown && is_ended(*s);
+  }
+  if (kind == "Cluster") {
+    auto s = parse_state<ClusterState>(state);
+    return s && resources::is_terminal(*s);
+  }
   return false;
 }
 

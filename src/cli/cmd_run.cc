@@ -7,6 +7,7 @@
 #include <map>
 #include <thread>
 
+#include "cluster/task_invocation.h"
 #include "batch/spark_pi.h"
 #include "batch/worker_pool.h"
 #include "cli/commands.h"
@@ -104,30 +105,18 @@ Status run_builtin_pi(const RunArgs& a, const std::map<std::string, std::string>
   return Status::ok();
 }
 
-// Without --threads, EDDY_THREADS (set by `eddy worker` from its --cores) counts like it.
-Status threads_from_env(RunArgs* a) {
-  if (a->threads >= 0) return Status::ok();
-  const char* env = std::getenv("EDDY_THREADS");
-  if (env == nullptr || *env == '\0') return Status::ok();
-  EDDY_ASSIGN_OR_RETURN(int64_t threads, parse_int("EDDY_THREADS", env, 0, 256));
-  a->threads = static_cast<int>(threads);
-  return Status::ok();
-}
-
-// Without --memory, EDDY_MEMORY (bytes; set by `eddy worker` from its cluster's
-// memoryPerWorker) is the batch memory budget: grouping and sorting spill beyond it.
-Status memory_from_env(RunArgs* a) {
-  if (!a->memory.empty()) return Status::ok();
-  const char* env = std::getenv("EDDY_MEMORY");
-  if (env == nullptr || *env == '\0') return Status::ok();
-  EDDY_RETURN_IF_ERROR(jobs::parse_byte_size(env).status().with_context("EDDY_MEMORY"));
-  a->memory = env;
+// Without --threads and --memory, the task environment a worker sets (EDDY_THREADS from its
+// --cores, EDDY_MEMORY from its cluster's memoryPerWorker: the batch budget, spill beyond it)
+// counts like them (cluster/task_invocation.h).
+Status defaults_from_env(RunArgs* a) {
+  EDDY_ASSIGN_OR_RETURN(cluster::TaskEnvironment env, cluster::TaskEnvironment::from_process_env());
+  if (a->threads < 0 && env.threads > 0) a->threads = env.threads;
+  if (a->memory.empty() && env.memory_bytes > 0) a->memory = std::to_string(env.memory_bytes);
   return Status::ok();
 }
 
 Status run(RunArgs a) {
-  EDDY_RETURN_IF_ERROR(threads_from_env(&a));
-  EDDY_RETURN_IF_ERROR(memory_from_env(&a));
+  EDDY_RETURN_IF_ERROR(defaults_from_env(&a));
   std::map<std::string, std::string> sets;
   for (const std::string& s : a.sets) {
     size_t eq = s.find('=');

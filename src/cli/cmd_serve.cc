@@ -29,7 +29,7 @@
 #include "cluster/sandbox.h"
 #include "cluster/worker_backend.h"
 #include "common/log.h"
-#include "controllers/control_plane.h"
+#include "controlplane/control_plane.h"
 #include "server/api_server.h"
 #include "store/resource_store.h"
 
@@ -202,7 +202,7 @@ Status run_serve(const ServeArgs& a) {
                         store::open_store(a.store, data_dir));
   EDDY_ASSIGN_OR_RETURN(std::unique_ptr<cluster::WorkerBackend> backend,
                         cluster::make_backend("local"));
-  controllers::ControlPlaneOptions cp_options;
+  controlplane::ControlPlaneOptions cp_options;
   const std::string worker_host = is_wildcard(bind.host) ? "127.0.0.1" : bind.host;
   cp_options.server_url = "http://" + url_host(worker_host) + ":" + std::to_string(api.port());
   if (!a.public_host.empty()) {
@@ -217,7 +217,7 @@ Status run_serve(const ServeArgs& a) {
   cp_options.data_dir = data_dir;
   cp_options.worker_token = token;
   EDDY_ASSIGN_OR_RETURN(cp_options.confine, confinement(a, data_dir, loopback));
-  controllers::ControlPlane cp(std::move(store), std::move(backend), cp_options);
+  controlplane::ControlPlane cp(std::move(store), std::move(backend), cp_options);
   EDDY_RETURN_IF_ERROR(cp.start());
   EDDY_RETURN_IF_ERROR(api.start(&cp));
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/task_invocation.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "common/log.h"
@@ -21,19 +22,15 @@ void CommandContext::fail(const Status& status) {
 
 namespace {
 // EDDY_ALLOW_BUCKETS=b1,b2 (empty: none) confines this process's S3 access to those buckets;
-// a worker sets it for the tasks of a confined server (cluster/sandbox.h, docs/security.md).
+// a worker sets it for the tasks of a confined server (cluster/task_invocation.h,
+// docs/security.md). A malformed task environment is left to the command that reads it.
 void confine_buckets_from_environment() {
-  const char* env = std::getenv("EDDY_ALLOW_BUCKETS");
-  if (env == nullptr) return;
-  std::vector<std::string> buckets;
-  std::string all = env;
-  for (size_t b = 0; b <= all.size();) {
-    size_t e = all.find(',', b);
-    if (e == std::string::npos) e = all.size();
-    if (e > b) buckets.push_back(all.substr(b, e - b));
-    b = e + 1;
+  auto env = eddy::cluster::TaskEnvironment::from_process_env();
+  if (env.is_ok() && env->allow_buckets) eddy::objstore::confine_to_buckets(*env->allow_buckets);
+  if (!env.is_ok() && std::getenv("EDDY_ALLOW_BUCKETS") != nullptr) {
+    // Never run unconfined because another variable is malformed.
+    eddy::objstore::confine_to_buckets({});
   }
-  eddy::objstore::confine_to_buckets(buckets);
 }
 }  // namespace
 

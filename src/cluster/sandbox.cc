@@ -190,12 +190,6 @@ std::vector<LandlockRuleset::Rule> task_rules(const Confinement& c, const std::s
   return rules;
 }
 
-std::vector<std::string> task_environment(const Confinement& c, const std::string& task_dir) {
-  std::string buckets;
-  for (const auto& b : c.buckets) buckets += (buckets.empty() ? "" : ",") + b;
-  return {"EDDY_ALLOW_BUCKETS=" + buckets, "TMPDIR=" + task_dir};
-}
-
 bool apply_landlock_in_child(int ruleset_fd) {
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return false;
   return syscall(SYS_landlock_restrict_self, ruleset_fd, 0) == 0;

@@ -76,10 +76,6 @@ class LandlockRuleset {
 std::vector<LandlockRuleset::Rule> task_rules(const Confinement& c, const std::string& task_dir,
                                               const std::string& eddy_binary);
 
-// The environment a confined task gets on top of the worker's: EDDY_ALLOW_BUCKETS and a
-// TMPDIR inside its own directory (spill runs must land where it may write).
-std::vector<std::string> task_environment(const Confinement& c, const std::string& task_dir);
-
 // In the forked child, before exec (async-signal-safe): no_new_privs + landlock_restrict_self.
 // Returns false with errno set on failure.
 bool apply_landlock_in_child(int ruleset_fd);

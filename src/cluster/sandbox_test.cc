@@ -1,4 +1,5 @@
 #include "cluster/sandbox.h"
+#include "cluster/task_invocation.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -97,7 +98,10 @@ class LandlockTest : public ::testing::Test {
     if (!rs.is_ok()) return -1;
     SpawnOptions so;
     so.argv = {"/bin/sh", "-c", script};
-    so.env = environment_with(task_environment(c, (root_ / "task").string()));
+    cluster::TaskInvocation inv;
+    inv.confine = c;
+    so.env = environment_with(
+        cluster::TaskEnvironment::for_task(inv, 1, 0, (root_ / "task").string()).to_env());
     so.cwd = (root_ / "task").string();
     so.landlock_ruleset_fd = rs->fd();
     auto pid = spawn_process(so);

@@ -21,6 +21,8 @@
 
 #include "cluster/child_process.h"
 #include "cluster/sandbox.h"
+#include "cluster/task_invocation.h"
+#include "cluster/worker_protocol.h"
 #include "common/log.h"
 #include "common/time_format.h"
 
@@ -38,9 +40,9 @@ constexpr int kPollMs = 100;
 constexpr auto kDrainAfterExit = std::chrono::seconds(1);
 constexpr Micros kMinHeartbeat = 10'000;
 constexpr Micros kMaxHeartbeat = 60'000'000;
-constexpr int kExitRefused = 126;
-constexpr int kExitSetupFailed = 1;
-constexpr int kExitCancelled = -1;
+using protocol::kExitCancelled;
+using protocol::kExitRefused;
+using protocol::kExitSetupFailed;
 
 // Shared with the signal handler, which may only touch lock-free atomics. g_spawning and
 // g_term_pending form a Dekker pair: either the handler sees the spawn in progress and leaves
@@ -55,20 +57,6 @@ extern "C" void on_terminate_signal(int) {
   pid_t g = g_task_pgid.load();
   if (g > 0) kill(-g, SIGKILL);
   _exit(0);
-}
-
-// Fields of the server's answers, read without trusting their types (nlohmann would throw).
-std::string string_field(const nlohmann::json& j, const char* key, const std::string& def = "") {
-  if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return def;
-  return j[key].get<std::string>();
-}
-int64_t int_field(const nlohmann::json& j, const char* key, int64_t def) {
-  if (!j.is_object() || !j.contains(key) || !j[key].is_number_integer()) return def;
-  return j[key].get<int64_t>();
-}
-nlohmann::json any_field(const nlohmann::json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key)) return nullptr;
-  return j[key];
 }
 
 std::string join_args(const std::vector<std::string>& argv) {
@@ -86,24 +74,14 @@ std::string safe_component(const std::string& s) {
   return out.empty() ? "task" : out;
 }
 
-Status write_task_files(const nlohmann::json& files, const fs::path& dir) {
-  if (files.is_null()) return Status::ok();
-  if (!files.is_object())
-    return invalid_argument("task.files: expected an object of NAME: content");
-  for (const auto& [name, content] : files.items()) {
-    fs::path p(name);
-    bool bad = name.empty() || p.is_absolute();
-    for (const auto& part : p) bad = bad || part == ".." || part == ".";
-    if (bad)
-      return invalid_argument("task.files: '" + name +
-                              "': expected a relative path inside the task directory");
-    if (!content.is_string()) return invalid_argument("task.files." + name + ": expected a string");
-    fs::path target = dir / p;
+// The names were checked by TaskInvocation::check().
+Status write_task_files(const std::map<std::string, std::string>& files, const fs::path& dir) {
+  for (const auto& [name, text] : files) {
+    fs::path target = dir / fs::path(name);
     std::error_code ec;
     fs::create_directories(target.parent_path(), ec);
     if (ec) return io_error(target.parent_path().string() + ": " + ec.message());
     std::ofstream out(target, std::ios::binary | std::ios::trunc);
-    const auto& text = content.get_ref<const std::string&>();
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
     out.close();
     if (!out) return io_error(target.string() + ": cannot write the task's file");
@@ -151,7 +129,7 @@ class LineSplitter {
 // oldest are dropped and counted) while the server cannot be reached.
 class WorkerLoop::LogShipper {
  public:
-  LogShipper(WorkerClient& client, std::string worker, nlohmann::json ref)
+  LogShipper(WorkerClient& client, std::string worker, protocol::TaskRef ref)
       : client_(client), path_(std::move(worker) + "/log"), ref_(std::move(ref)) {
     thread_ = std::thread([this] { loop(); });
   }
@@ -213,8 +191,7 @@ class WorkerLoop::LogShipper {
       }
     }
     if (batch.empty()) return false;
-    nlohmann::json body = ref_;
-    body["lines"] = batch;
+    const nlohmann::json body = protocol::to_json(protocol::LogRequest{ref_, std::move(batch)});
     Result<nlohmann::json> r = keep_trying ? client_.call_with_retry(path_, body, *keep_trying)
                                            : client_.call(path_, body);
     if (r.is_ok()) {
@@ -238,7 +215,7 @@ class WorkerLoop::LogShipper {
 
   WorkerClient& client_;
   const std::string path_;
-  const nlohmann::json ref_;
+  const protocol::TaskRef ref_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::string> pending_;  // GUARDED_BY(mu_)
@@ -246,10 +223,6 @@ class WorkerLoop::LogShipper {
   bool finished_ = false;            // GUARDED_BY(mu_)
   std::thread thread_;
 };
-
-nlohmann::json WorkerLoop::TaskRef::to_json() const {
-  return {{"kind", kind}, {"name", name}, {"attempt", attempt}};
-}
 
 WorkerLoop::WorkerLoop(WorkerOptions options, Clock* clock)
     : options_(std::move(options)), clock_(clock) {
@@ -326,16 +299,14 @@ Status WorkerLoop::orphan_status() const {
 
 Status WorkerLoop::register_worker() {
   std::lock_guard<std::mutex> reg(register_mu_);
-  nlohmann::json body = {{"cluster", options_.cluster},
-                         {"worker", options_.name},
-                         {"pid", static_cast<int64_t>(getpid())},
-                         {"cores", options_.cores},
-                         {"memoryBytes", options_.memory_bytes}};
+  const nlohmann::json body = protocol::to_json(protocol::RegisterRequest{
+      options_.cluster, options_.name, static_cast<int64_t>(getpid()), options_.cores,
+      options_.memory_bytes});
   const Micros start = clock_->now();
   for (;;) {
     auto r = client_->call_with_retry("register", body, retry_policy());
     if (r.is_ok()) {
-      Micros interval = int_field(*r, "heartbeatIntervalMs", 1000) * 1000;
+      Micros interval = protocol::register_answer_from_json(*r).heartbeat_interval_ms * 1000;
       {
         std::lock_guard<std::mutex> l(mu_);
         heartbeat_interval_ = std::clamp(interval, kMinHeartbeat, kMaxHeartbeat);
@@ -373,11 +344,8 @@ nlohmann::json WorkerLoop::heartbeat_body(std::optional<TaskRef>* reported) {
       cpu += st->cpu_seconds;
     }
   }
-  return {{"cluster", options_.cluster},
-          {"pid", static_cast<int64_t>(getpid())},
-          {"rssBytes", rss},
-          {"cpuSeconds", cpu},
-          {"task", *reported ? (*reported)->to_json() : nlohmann::json(nullptr)}};
+  return protocol::to_json(protocol::HeartbeatRequest{
+      options_.cluster, static_cast<int64_t>(getpid()), rss, cpu, *reported});
 }
 
 void WorkerLoop::heartbeat_loop() {
@@ -393,7 +361,7 @@ void WorkerLoop::heartbeat_loop() {
     auto r = client_->heartbeat(options_.name, body);
     if (r.is_ok()) {
       note_reachable();
-      handle_action(string_field(*r, "action", "continue"), reported);
+      handle_action(protocol::heartbeat_answer_from_json(*r).action, reported);
       continue;
     }
     const Status& s = r.status();
@@ -412,11 +380,12 @@ void WorkerLoop::heartbeat_loop() {
   }
 }
 
-void WorkerLoop::handle_action(const std::string& action, const std::optional<TaskRef>& reported) {
-  if (action == "stop") {
+void WorkerLoop::handle_action(protocol::HeartbeatAction action,
+                               const std::optional<TaskRef>& reported) {
+  if (action == protocol::HeartbeatAction::kStop) {
     EDDY_INFO("eddy worker: the server asks this worker to stop");
     stop_with(Status::ok());
-  } else if (action == "cancel") {
+  } else if (action == protocol::HeartbeatAction::kCancel) {
     std::lock_guard<std::mutex> l(mu_);
     // Only the task the heartbeat reported: the next one may have started since.
     if (!current_task_ || !reported || !(*current_task_ == *reported)) return;
@@ -439,8 +408,8 @@ Status WorkerLoop::run() {
     return final_status_;
   }
   std::thread heartbeats([this] { heartbeat_loop(); });
-  const nlohmann::json lease_body = {{"cluster", options_.cluster},
-                                     {"waitMs", options_.lease_wait / 1000}};
+  const nlohmann::json lease_body =
+      protocol::to_json(protocol::LeaseRequest{options_.cluster, options_.lease_wait / 1000});
   while (!stopping()) {
     auto r = client_->call_with_retry(options_.name + "/lease", lease_body, retry_policy(),
                                       options_.lease_wait);
@@ -459,8 +428,12 @@ Status WorkerLoop::run() {
       continue;
     }
     note_reachable();
-    const nlohmann::json task = any_field(*r, "task");
-    if (task.is_object()) run_task(task);
+    auto answer = protocol::lease_answer_from_json(*r);
+    if (!answer.is_ok()) {
+      EDDY_WARN("eddy worker: ignoring a task: " << answer.status().message());
+    } else if (answer->task) {
+      run_task(*answer->task);
+    }
   }
   stop_with(Status::ok());  // no-op when already stopping; wakes the heartbeat thread
   heartbeats.join();
@@ -468,15 +441,8 @@ Status WorkerLoop::run() {
   return final_status_;
 }
 
-void WorkerLoop::run_task(const nlohmann::json& task) {
-  TaskRef ref;
-  ref.kind = string_field(task, "kind");
-  ref.name = string_field(task, "name");
-  ref.attempt = int_field(task, "attempt", 0);
-  if (ref.name.empty()) {
-    EDDY_WARN("eddy worker: ignoring a task without a name: " << task.dump().substr(0, 200));
-    return;
-  }
+void WorkerLoop::run_task(const protocol::Task& task) {
+  const TaskRef& ref = task.ref;
   {
     std::lock_guard<std::mutex> l(mu_);
     current_task_ = ref;
@@ -490,45 +456,29 @@ void WorkerLoop::run_task(const nlohmann::json& task) {
     report_done(ref, o);
   };
 
-  std::vector<std::string> argv;
-  const nlohmann::json jargv = any_field(task, "argv");
-  bool argv_ok = jargv.is_array() && !jargv.empty();
-  for (const auto& a : jargv) {
-    if (!a.is_string())
-      argv_ok = false;
-    else
-      argv.push_back(a.get<std::string>());
-  }
+  const cluster::TaskInvocation& inv = task.invocation;
+  const std::vector<std::string>& argv = inv.argv;
   const fs::path dir = fs::path(options_.work_dir) / "tasks" /
                        (safe_component(ref.name) + "-a" + std::to_string(ref.attempt) + "-" +
                         std::to_string(++task_counter_));
-  if (!argv_ok) {
-    refuse(kExitRefused, "eddy worker: task.argv: expected a non-empty array of strings");
-  } else if (argv[0] != "run" && argv[0] != "sql") {
-    refuse(kExitRefused, "eddy worker: refusing to run '" + argv[0] +
-                             "': tasks may only run eddy's job subcommands (run, sql)");
+  const Status readable = task.unreadable.is_ok() ? inv.check() : task.unreadable;
+  if (!readable.is_ok()) {
+    refuse(kExitRefused, "eddy worker: " + readable.message());
   } else {
     std::error_code ec;
     fs::remove_all(dir, ec);
     fs::create_directories(dir, ec);
     Status files = ec ? io_error(dir.string() + ": " + ec.message())
-                      : write_task_files(any_field(task, "files"), dir);
+                      : write_task_files(inv.files, dir);
     // A confined task runs in a Landlock sandbox; a worker that cannot build one refuses the
     // task rather than run it unconfined.
-    std::optional<Confinement> confine;
     std::optional<LandlockRuleset> ruleset;
-    if (files.is_ok() && task.contains("confine") && !task["confine"].is_null()) {
-      auto c = Confinement::from_json(task["confine"]);
-      if (!c.is_ok()) {
-        files = c.status();
+    if (files.is_ok() && inv.confine) {
+      auto rs = LandlockRuleset::build(task_rules(*inv.confine, dir.string(), options_.eddy_binary));
+      if (rs.is_ok()) {
+        ruleset = std::move(rs).value();
       } else {
-        confine = std::move(c).value();
-        auto rs = LandlockRuleset::build(task_rules(*confine, dir.string(), options_.eddy_binary));
-        if (rs.is_ok()) {
-          ruleset = std::move(rs).value();
-        } else {
-          files = invalid_argument("cannot confine the task: " + rs.status().message());
-        }
+        files = invalid_argument("cannot confine the task: " + rs.status().message());
       }
     }
     if (!files.is_ok()) {
@@ -539,15 +489,10 @@ void WorkerLoop::run_task(const nlohmann::json& task) {
                                      << join_args(argv));
       TaskOutcome outcome;
       {
-        LogShipper logs(*client_, options_.name, ref.to_json());
-        std::vector<std::string> env = {"EDDY_THREADS=" + std::to_string(options_.cores)};
-        // The worker's memory is its task's batch budget (spill beyond it), as an executor's.
-        if (options_.memory_bytes > 0)
-          env.push_back("EDDY_MEMORY=" + std::to_string(options_.memory_bytes));
-        if (confine) {
-          auto extra = task_environment(*confine, dir.string());
-          env.insert(env.end(), extra.begin(), extra.end());
-        }
+        LogShipper logs(*client_, options_.name, ref);
+        const std::vector<std::string> env =
+            TaskEnvironment::for_task(inv, options_.cores, options_.memory_bytes, dir.string())
+                .to_env();
         outcome = execute(argv, dir.string(), env, ruleset ? ruleset->fd() : -1, logs);
         EDDY_INFO("eddy worker: task " << ref.name << " attempt " << ref.attempt
                                        << " ended: exit code " << outcome.exit_code);
@@ -703,15 +648,10 @@ WorkerLoop::TaskOutcome WorkerLoop::execute(const std::vector<std::string>& argv
 }
 
 void WorkerLoop::report_done(const TaskRef& ref, const TaskOutcome& o) {
-  nlohmann::json body = ref.to_json();
-  body["exitCode"] = o.exit_code;
-  body["stdout"] = o.stdout_text;
-  body["stdoutTruncated"] = o.stdout_truncated;
-  body["stderrTail"] =
-      nlohmann::json(std::vector<std::string>(o.stderr_tail.begin(), o.stderr_tail.end()));
-  body["cpuSeconds"] = o.cpu_seconds;
-  body["peakRssBytes"] = o.peak_rss_bytes;
-  body["wallSeconds"] = o.wall_seconds;
+  const nlohmann::json body = protocol::to_json(protocol::DoneReport{
+      ref, o.exit_code, o.stdout_text, o.stdout_truncated,
+      std::vector<std::string>(o.stderr_tail.begin(), o.stderr_tail.end()), o.cpu_seconds,
+      o.peak_rss_bytes, o.wall_seconds});
   const std::string path = options_.name + "/done";
   // A worker the server no longer knows registers again and retries, a few times.
   for (int unknown = 0; unknown < 3 && keep_trying(); ++unknown) {

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "cluster/worker_client.h"
+#include "cluster/worker_protocol.h"
 #include "common/clock.h"
 #include "common/status.h"
 
@@ -74,13 +75,7 @@ class WorkerLoop {
   static void install_signal_handlers();
 
  private:
-  struct TaskRef {
-    std::string kind;
-    std::string name;
-    int64_t attempt = 0;
-    bool operator==(const TaskRef&) const = default;
-    nlohmann::json to_json() const;
-  };
+  using TaskRef = protocol::TaskRef;
   struct TaskOutcome {
     int exit_code = 0;
     std::string stdout_text;
@@ -94,8 +89,8 @@ class WorkerLoop {
 
   Status register_worker();
   void heartbeat_loop();
-  void handle_action(const std::string& action, const std::optional<TaskRef>& reported);
-  void run_task(const nlohmann::json& task);
+  void handle_action(protocol::HeartbeatAction action, const std::optional<TaskRef>& reported);
+  void run_task(const protocol::Task& task);
   // env: variables on top of the worker's own; landlock_ruleset_fd: -1 or the task's sandbox.
   TaskOutcome execute(const std::vector<std::string>& argv, const std::string& dir,
                       const std::vector<std::string>& env, int landlock_ruleset_fd,

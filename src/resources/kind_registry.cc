@@ -6,11 +6,6 @@
 
 namespace eddy::resources {
 
-void register_batch_kind();
-void register_cluster_kind();
-void register_session_kind();
-void register_statement_kind();
-
 namespace {
 
 std::string lower(std::string s) {
@@ -33,18 +28,6 @@ std::string type_name(const nlohmann::json& v) {
   return "null";
 }
 
-// The kinds built into eddy, one file each (<kind>_kind.cc). Registered explicitly rather than by
-// static initializers, which the linker drops from a static library nobody references.
-void register_builtin_kinds() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    register_batch_kind();
-    register_cluster_kind();
-    register_session_kind();
-    register_statement_kind();
-  });
-}
-
 }  // namespace
 
 bool register_kind(KindInfo info) {
@@ -53,7 +36,6 @@ bool register_kind(KindInfo info) {
 }
 
 const KindInfo* find_kind(const std::string& name) {
-  register_builtin_kinds();
   std::string n = lower(name);
   for (const auto& k : registry()) {
     if (lower(k->kind) == n || k->plural == n) return k.get();
@@ -64,7 +46,6 @@ const KindInfo* find_kind(const std::string& name) {
 }
 
 std::vector<const KindInfo*> all_kinds() {
-  register_builtin_kinds();
   std::vector<const KindInfo*> out;
   for (const auto& k : registry()) out.push_back(k.get());
   std::sort(out.begin(), out.end(),

@@ -2,11 +2,11 @@
 // how its spec is validated and defaulted, and the table columns `eddy get` prints. Adding a kind
 // = one folder src/kinds/<kind>/ whose kind.cc registers a KindInfo with register_kind() from a
 // static initializer and whose controller.cc registers its KindController (see
-// src/kinds/batchjob/, docs/api.md "Adding a kind"). The core kinds (resources/*_kind.cc) are
-// registered explicitly by register_builtin_kinds() (kind_registry.cc).
+// src/kinds/batchjob/, docs/ARCHITECTURE.md "The control plane"). Every kind, the core ones
+// (Cluster, Session, Statement, Batch) included, is registered this way: src/kinds/ is linked as
+// an object library so that the initializers are kept.
 //
-// Thread-safety: the built-in kinds are registered once (std::call_once) on first lookup;
-// register_kind() for other kinds must happen before the server starts.
+// Thread-safety: register_kind() runs in static initializers, before main(); lookups after.
 #pragma once
 
 #include <functional>

@@ -10,7 +10,7 @@
 #include "aws/sigv4_verify.h"
 #include "common/constant_time.h"
 #include "common/log.h"
-#include "controllers/control_plane.h"
+#include "controlplane/control_plane.h"
 #include "server/emr_api.h"
 #include "server/http_metrics.h"
 #include "server/http_status.h"
@@ -123,7 +123,7 @@ Status ApiServer::bind() {
   return Status::ok();
 }
 
-Status ApiServer::start(controllers::ControlPlane* control_plane) {
+Status ApiServer::start(controlplane::ControlPlane* control_plane) {
   if (started_) return failed_precondition("the API server is already started");
   EDDY_CHECK(control_plane != nullptr);
   EDDY_RETURN_IF_ERROR(bind());

@@ -35,7 +35,7 @@
 #include "server/request.h"  // is_loopback_host: callers check --bind with it too
 #include "server/routes.h"
 
-namespace eddy::controllers {
+namespace eddy::controlplane {
 class ControlPlane;
 }
 
@@ -74,7 +74,7 @@ class ApiServer {
   Status bind();
   // Registers the routes over `control_plane` (kept by pointer: it must outlive stop()) and
   // starts serving on a background thread.
-  Status start(controllers::ControlPlane* control_plane);
+  Status start(controlplane::ControlPlane* control_plane);
   // Shutdown in two halves, so the owner can stop the ControlPlane in between (which releases
   // workers' long-polls): close() stops accepting and ends watch streams without waiting;
   // stop() closes and waits for in-flight requests. Both idempotent.
@@ -95,7 +95,7 @@ class ApiServer {
   std::string metrics_text();
 
   ApiServerOptions options_;
-  controllers::ControlPlane* control_plane_ = nullptr;
+  controlplane::ControlPlane* control_plane_ = nullptr;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<HttpMetrics> metrics_;
   std::unique_ptr<NativeApi> native_;

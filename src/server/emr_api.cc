@@ -1,3 +1,4 @@
+#include "resources/states.h"
 #include "server/emr_api.h"
 
 #include <algorithm>
@@ -8,7 +9,7 @@
 #include "common/log.h"
 #include "common/random.h"
 #include "common/time_format.h"
-#include "controllers/control_plane.h"
+#include "controlplane/control_plane.h"
 #include "server/http_status.h"
 #include "server/request.h"
 
@@ -77,9 +78,7 @@ int64_t json_int(const json* v, int64_t dflt) {
 }
 
 std::string cluster_state(const resources::Resource& r) {
-  if (r.status.is_object() && r.status.contains("state") && r.status["state"].is_string())
-    return r.status["state"].get<std::string>();
-  return "STARTING";
+  return resources::state_name(resources::state_of(r, resources::ClusterState::kStarting));
 }
 
 std::string emr_name(const resources::Resource& r) {
@@ -271,7 +270,7 @@ void EmrApi::dispatch(const httplib::Request& req, httplib::Response& res) {
 }
 
 Result<resources::Resource> EmrApi::find_cluster(const std::string& job_flow_id) {
-  auto all = cp_->list(kCluster);
+  auto all = cp_->resources().list(kCluster);
   if (!all.is_ok()) return all.status();
   for (auto& r : *all)
     if (emr_cluster_id(r) == job_flow_id) return std::move(r);
@@ -336,7 +335,7 @@ Result<json> EmrApi::run_job_flow(const json& in, const std::string& region) {
     r.name = attempt == 1 ? base : base + "-" + std::to_string(attempt);
     r.labels = labels;
     r.spec = spec;
-    auto created = cp_->create(std::move(r));
+    auto created = cp_->resources().create(std::move(r));
     if (created.is_ok()) {
       return json{{"JobFlowId", id}, {"ClusterArn", cluster_arn(region, id)}};
     }
@@ -375,7 +374,7 @@ Result<json> EmrApi::list_clusters(const json& in, const std::string& region) {
     }
   }
 
-  auto all = cp_->list(kCluster);
+  auto all = cp_->resources().list(kCluster);
   if (!all.is_ok()) return all.status();
   std::vector<resources::Resource> clusters = std::move(all).value();
   // Newest first: scripts that take the first match of a name get today's cluster.
@@ -447,7 +446,7 @@ Result<json> EmrApi::terminate_job_flows(const json& in) {
     targets.push_back(std::move(r));
   }
   for (const auto& r : targets) {
-    Status s = cp_->cancel(kCluster, r.name);
+    Status s = cp_->resources().cancel(kCluster, r.name);
     // Terminating a cluster that is already terminating or terminated is not an error on EMR.
     if (!s.is_ok() && s.code() != StatusCode::kFailedPrecondition) return s;
   }

@@ -29,7 +29,7 @@
 #include "resources/resource.h"
 #include "server/routes.h"
 
-namespace eddy::controllers {
+namespace eddy::controlplane {
 class ControlPlane;
 }
 
@@ -47,7 +47,7 @@ std::string emr_region(const std::string& authorization);
 
 class EmrApi {
  public:
-  explicit EmrApi(controllers::ControlPlane* control_plane) : cp_(control_plane) {}
+  explicit EmrApi(controlplane::ControlPlane* control_plane) : cp_(control_plane) {}
   void add_routes(std::vector<Route>* routes);
 
  private:
@@ -58,7 +58,7 @@ class EmrApi {
   Result<nlohmann::json> terminate_job_flows(const nlohmann::json& in);
   Result<resources::Resource> find_cluster(const std::string& job_flow_id);
 
-  controllers::ControlPlane* cp_;
+  controlplane::ControlPlane* cp_;
 };
 
 }  // namespace eddy::server

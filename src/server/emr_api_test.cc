@@ -91,7 +91,7 @@ TEST_F(EmrApiTest, RunJobFlowMakesACluster) {
   EXPECT_TRUE(std::regex_match(id, std::regex("j-[0-9A-Z]{13}"))) << id;
   EXPECT_EQ(out["ClusterArn"], "arn:aws:elasticmapreduce:us-west-2:000000000000:cluster/" + id);
 
-  auto c = server_->cp->get("Cluster", "emr-cluster");
+  auto c = server_->cp->resources().get("Cluster", "emr-cluster");
   ASSERT_TRUE(c.is_ok()) << c.status().message();
   EXPECT_EQ(c->spec["workers"], 2);  // the CORE group; the master is the Eddy server
   EXPECT_EQ(c->spec["autoTerminate"], false);
@@ -102,7 +102,7 @@ TEST_F(EmrApiTest, RunJobFlowMakesACluster) {
 
   // InstanceCount counts the master; KeepJobFlowAliveWhenNoSteps absent → auto-terminate.
   json second = ok("RunJobFlow", {{"Name", "emr-cluster"}, {"Instances", {{"InstanceCount", 1}}}});
-  auto c2 = server_->cp->get("Cluster", "emr-cluster-2");
+  auto c2 = server_->cp->resources().get("Cluster", "emr-cluster-2");
   ASSERT_TRUE(c2.is_ok());
   EXPECT_EQ(c2->spec["workers"], 1);
   EXPECT_EQ(c2->spec["autoTerminate"], true);
@@ -134,7 +134,7 @@ TEST_F(EmrApiTest, ListClustersFiltersAndPages) {
     resources::Resource r;
     r.kind = "Cluster";
     r.name = "bulk-" + std::to_string(i);
-    ASSERT_TRUE(server_->cp->create(r).is_ok());
+    ASSERT_TRUE(server_->cp->resources().create(r).is_ok());
   }
   json page1 = ok("ListClusters", json::object());
   ASSERT_EQ(page1["Clusters"].size(), 50u);
@@ -168,7 +168,7 @@ TEST_F(EmrApiTest, DescribeClusterShape) {
   resources::Resource r;
   r.kind = "Cluster";
   r.name = "native";
-  ASSERT_TRUE(server_->cp->create(r).is_ok());
+  ASSERT_TRUE(server_->cp->resources().create(r).is_ok());
   std::string native_id;
   json all = ok("ListClusters", json::object());
   for (const auto& s : all["Clusters"])

@@ -1,9 +1,12 @@
+#include "resources/states.h"
 #include "server/livy_api.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "controllers/control_plane.h"
+#include "controlplane/control_plane.h"
+#include "kinds/statement/statements.h"
+#include "server/livy_statement_output.h"
 #include "server/http_status.h"
 #include "server/request.h"
 
@@ -198,12 +201,14 @@ json livy_batch_view(const resources::Resource& r, const std::vector<std::string
 json livy_statement_view(const resources::Resource& r) {
   const json state = status_or(r, "state", "waiting");
   json progress = status_or(r, "progress", 0.0);
-  if (state == "available" || state == "cancelled") progress = 1.0;
+  const auto s = resources::state_of(r, resources::StatementState::kWaiting);
+  if (s == resources::StatementState::kAvailable || s == resources::StatementState::kCancelled)
+    progress = 1.0;
   return {
       {"id", spec_or(r, "id", r.id)},
       {"code", spec_or(r, "code", "")},
       {"state", state},
-      {"output", status_or(r, "output", nullptr)},
+      {"output", livy_statement_output(r)},
       {"progress", progress},
       {"started", status_or(r, "started", 0)},
       {"completed", status_or(r, "completed", 0)},
@@ -216,12 +221,12 @@ json livy_statement_view(const resources::Resource& r) {
 Result<resources::Resource> LivyApi::find(const std::string& kind, const std::string& id_or_name) {
   if (all_digits(id_or_name)) {
     if (id_or_name.size() > 18) return not_found(not_found_message(id_or_name));
-    auto r = cp_->get_by_id(kind, std::stoll(id_or_name));
+    auto r = cp_->resources().get_by_id(kind, std::stoll(id_or_name));
     if (!r.is_ok() && r.status().code() == StatusCode::kNotFound)
       return not_found(not_found_message(id_or_name));
     return r;
   }
-  auto all = cp_->list(kind);
+  auto all = cp_->resources().list(kind);
   if (!all.is_ok()) return all.status();
   for (auto& r : *all)
     if (r.spec.is_object() && r.spec.value("livyName", "") == id_or_name) return std::move(r);
@@ -229,10 +234,10 @@ Result<resources::Resource> LivyApi::find(const std::string& kind, const std::st
 }
 
 std::vector<std::string> LivyApi::log_tail(const resources::Resource& r, int64_t lines) {
-  auto head = cp_->store().read_log(r.kind, r.name, 0, 0);
+  auto head = cp_->resources().store().read_log(r.kind, r.name, 0, 0);
   if (!head.is_ok()) return {};
   auto page =
-      cp_->store().read_log(r.kind, r.name, std::max<int64_t>(0, head->total - lines), lines);
+      cp_->resources().store().read_log(r.kind, r.name, std::max<int64_t>(0, head->total - lines), lines);
   if (!page.is_ok()) return {};
   return page->lines;
 }
@@ -313,7 +318,7 @@ void LivyApi::list(const std::string& kind, const httplib::Request& req, httplib
   if (!from.is_ok()) return set_livy_error(res, from.status());
   auto size = query_int(req, "size", 100);
   if (!size.is_ok()) return set_livy_error(res, size.status());
-  auto all = cp_->list(kind);
+  auto all = cp_->resources().list(kind);
   if (!all.is_ok()) return set_livy_error(res, all.status());
   const int64_t total = static_cast<int64_t>(all->size());
   const int64_t begin = std::clamp<int64_t>(*from, 0, total);
@@ -338,7 +343,7 @@ void LivyApi::state(const std::string& kind, const httplib::Request& req, httpli
 void LivyApi::remove(const std::string& kind, const httplib::Request& req, httplib::Response& res) {
   auto r = find(kind, req.matches[1].str());
   if (!r.is_ok()) return set_livy_error(res, r.status());
-  auto removed = cp_->remove(kind, r->name);
+  auto removed = cp_->resources().remove(kind, r->name);
   if (!removed.is_ok()) {
     if (removed.status().code() == StatusCode::kNotFound)
       return set_livy_error(res, 404, "Session " + std::to_string(r->id) + " already stopped.");
@@ -354,7 +359,7 @@ void LivyApi::log(const std::string& kind, const httplib::Request& req, httplib:
   if (!from.is_ok()) return set_livy_error(res, from.status());
   auto size = query_int(req, "size", 100);
   if (!size.is_ok()) return set_livy_error(res, size.status());
-  auto head = cp_->store().read_log(kind, r->name, 0, 0);
+  auto head = cp_->resources().store().read_log(kind, r->name, 0, 0);
   if (!head.is_ok()) return set_livy_error(res, head.status());
   const int64_t total = head->total;
   // Livy's serializeLogs: size < 0 → everything; from absent or < 0 → the tail of `size` lines.
@@ -362,7 +367,7 @@ void LivyApi::log(const std::string& kind, const httplib::Request& req, httplib:
   int64_t start = *from < 0 ? std::max<int64_t>(0, total - n) : *from;
   std::vector<std::string> lines;
   if (start < total && n > 0) {
-    auto page = cp_->store().read_log(kind, r->name, start, n);
+    auto page = cp_->resources().store().read_log(kind, r->name, start, n);
     if (!page.is_ok()) return set_livy_error(res, page.status());
     lines = std::move(page->lines);
   }
@@ -409,7 +414,7 @@ void LivyApi::create_session(const httplib::Request& req, httplib::Response& res
   resources::Resource r;
   r.kind = kSession;
   r.spec = std::move(spec);
-  auto created = cp_->create(std::move(r));
+  auto created = cp_->resources().create(std::move(r));
   if (!created.is_ok()) return set_livy_error(res, created.status());
   res.set_header("Location", "/sessions/" + std::to_string(created->id));
   set_json(res, 201, livy_session_view(*created, {}));
@@ -448,7 +453,7 @@ void LivyApi::create_batch(const httplib::Request& req, httplib::Response& res) 
   resources::Resource r;
   r.kind = kBatch;
   r.spec = std::move(spec);
-  auto created = cp_->create(std::move(r));
+  auto created = cp_->resources().create(std::move(r));
   if (!created.is_ok()) return set_livy_error(res, created.status());
   res.set_header("Location", "/batches/" + std::to_string(created->id));
   set_json(res, 201, livy_batch_view(*created, {}));
@@ -497,7 +502,7 @@ int64_t statement_id(const resources::Resource& st) {
 void LivyApi::list_statements(const httplib::Request& req, httplib::Response& res) {
   auto session = find(kSession, req.matches[1].str());
   if (!session.is_ok()) return set_livy_error(res, session.status());
-  auto all = cp_->statements(session->name);
+  auto all = kinds::list_statements(cp_->resources(), session->name);
   if (!all.is_ok()) return set_livy_error(res, all.status());
   std::vector<resources::Resource> sts = std::move(all).value();
   std::stable_sort(sts.begin(), sts.end(),
@@ -530,7 +535,7 @@ void LivyApi::add_statement(const httplib::Request& req, httplib::Response& res)
         res, 400,
         "Statement kind '" + kind + "' is not supported by Eddy: supported kinds are sql and eddy");
   }
-  auto st = cp_->add_statement(session->name, request->code, kind);
+  auto st = kinds::add_statement(cp_->resources(), session->name, request->code, kind);
   if (!st.is_ok()) return set_livy_error(res, st.status());
   res.set_header("Location", "/sessions/" + std::to_string(session->id) + "/statements/" +
                                  std::to_string(statement_id(*st)));
@@ -539,7 +544,7 @@ void LivyApi::add_statement(const httplib::Request& req, httplib::Response& res)
 
 Result<resources::Resource> LivyApi::find_statement(const resources::Resource& session,
                                                     const std::string& sid) {
-  auto all = cp_->statements(session.name);
+  auto all = kinds::list_statements(cp_->resources(), session.name);
   if (!all.is_ok()) return all.status();
   if (all_digits(sid) && sid.size() <= 18) {
     const int64_t want = std::stoll(sid);
@@ -562,7 +567,7 @@ void LivyApi::cancel_statement(const httplib::Request& req, httplib::Response& r
   if (!session.is_ok()) return set_livy_error(res, session.status());
   auto st = find_statement(*session, req.matches[2].str());
   if (!st.is_ok()) return set_livy_error(res, 404, st.status().message());
-  Status s = cp_->cancel(kStatement, st->name);
+  Status s = cp_->resources().cancel(kStatement, st->name);
   // Livy answers "canceled" whatever the statement's state: cancelling a finished statement is
   // not an error.
   if (!s.is_ok() && s.code() != StatusCode::kFailedPrecondition) return set_livy_error(res, s);
@@ -581,7 +586,7 @@ void LivyApi::connect(const httplib::Request& req, httplib::Response& res) {
 void LivyApi::stop(const httplib::Request& req, httplib::Response& res) {
   auto session = find(kSession, req.matches[1].str());
   if (!session.is_ok()) return set_livy_error(res, session.status());
-  Status s = cp_->cancel(kSession, session->name);
+  Status s = cp_->resources().cancel(kSession, session->name);
   if (!s.is_ok() && s.code() != StatusCode::kFailedPrecondition) return set_livy_error(res, s);
   res.status = 204;
 }
@@ -589,12 +594,14 @@ void LivyApi::stop(const httplib::Request& req, httplib::Response& res) {
 void LivyApi::interrupt(const httplib::Request& req, httplib::Response& res) {
   auto session = find(kSession, req.matches[1].str());
   if (!session.is_ok()) return set_livy_error(res, session.status());
-  auto all = cp_->statements(session->name);
+  auto all = kinds::list_statements(cp_->resources(), session->name);
   if (!all.is_ok()) return set_livy_error(res, all.status());
   for (const auto& st : *all) {
-    const std::string state = status_or(st, "state", "waiting");
-    if (state != "waiting" && state != "running") continue;
-    Status s = cp_->cancel(kStatement, st.name);
+    const auto state = resources::state_of(st, resources::StatementState::kWaiting);
+    if (state != resources::StatementState::kWaiting &&
+        state != resources::StatementState::kRunning)
+      continue;
+    Status s = cp_->resources().cancel(kStatement, st.name);
     if (!s.is_ok() && s.code() != StatusCode::kFailedPrecondition) return set_livy_error(res, s);
   }
   set_json(res, 200, {{"msg", "interrupted"}});

@@ -20,7 +20,7 @@
 #include "resources/resource.h"
 #include "server/routes.h"
 
-namespace eddy::controllers {
+namespace eddy::controlplane {
 class ControlPlane;
 }
 
@@ -43,7 +43,7 @@ std::vector<std::string> completion_candidates(const std::string& kind, const st
 
 class LivyApi {
  public:
-  explicit LivyApi(controllers::ControlPlane* control_plane) : cp_(control_plane) {}
+  explicit LivyApi(controlplane::ControlPlane* control_plane) : cp_(control_plane) {}
   void add_routes(std::vector<Route>* routes);
 
  private:
@@ -71,7 +71,7 @@ class LivyApi {
   Result<resources::Resource> find_statement(const resources::Resource& session,
                                              const std::string& sid);
 
-  controllers::ControlPlane* cp_;
+  controlplane::ControlPlane* cp_;
 };
 
 }  // namespace eddy::server

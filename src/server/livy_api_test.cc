@@ -133,9 +133,9 @@ TEST_F(LivyApiTest, SessionsByNameStateLogAndDelete) {
 
   std::vector<std::string> lines;
   for (int i = 0; i < 15; ++i) lines.push_back("l" + std::to_string(i));
-  auto session = server_->cp->get_by_id("Session", 0);
+  auto session = server_->cp->resources().get_by_id("Session", 0);
   ASSERT_TRUE(session.is_ok());
-  ASSERT_TRUE(server_->cp->store().append_log("Session", session->name, lines).is_ok());
+  ASSERT_TRUE(server_->cp->resources().store().append_log("Session", session->name, lines).is_ok());
   res = cli_->Get("/sessions/0/log?size=5");  // no from: the tail
   ASSERT_TRUE(res);
   json log = json::parse(res->body);

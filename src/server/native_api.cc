@@ -8,9 +8,10 @@
 #include <deque>
 #include <map>
 
+#include "cluster/worker_protocol.h"
 #include "common/log.h"
 #include "common/yaml_json.h"
-#include "controllers/control_plane.h"
+#include "controlplane/control_plane.h"
 #include "resources/kind_registry.h"
 #include "resources/resource.h"
 #include "server/http_status.h"
@@ -99,7 +100,7 @@ struct NativeApi::WatchStream {
   int64_t token = -1;           // set once before the stream is served
 };
 
-NativeApi::NativeApi(controllers::ControlPlane* control_plane, NativeApiOptions options)
+NativeApi::NativeApi(controlplane::ControlPlane* control_plane, NativeApiOptions options)
     : cp_(control_plane), options_(options) {}
 
 NativeApi::~NativeApi() { shutdown(); }
@@ -135,7 +136,7 @@ void NativeApi::watch(const std::string& kind, const std::string& name, httplib:
   }
   const size_t limit = options_.watch_queue_limit;
   // Subscribe before reading the snapshot, so no change falls between the two.
-  stream->token = cp_->subscribe(kind, [stream, name, limit](const controllers::ResourceEvent& ev) {
+  stream->token = cp_->resources().subscribe(kind, [stream, name, limit](const controlplane::ResourceEvent& ev) {
     if (!name.empty() && ev.object.name != name) return;
     std::string frame = sse_frame(ev.type, ev.object);
     std::lock_guard<std::mutex> l(stream->mu);
@@ -150,14 +151,14 @@ void NativeApi::watch(const std::string& kind, const std::string& name, httplib:
   });
 
   auto forget = [this, stream] {
-    cp_->unsubscribe(stream->token);
+    cp_->resources().unsubscribe(stream->token);
     std::lock_guard<std::mutex> l(mu_);
     watches_.erase(stream);
   };
 
   std::vector<resources::Resource> snapshot;
   if (name.empty()) {
-    auto items = cp_->list(kind);
+    auto items = cp_->resources().list(kind);
     if (!items.is_ok()) {
       forget();
       set_native_error(res, items.status());
@@ -165,7 +166,7 @@ void NativeApi::watch(const std::string& kind, const std::string& name, httplib:
     }
     snapshot = std::move(items).value();
   } else {
-    auto one = cp_->get(kind, name);
+    auto one = cp_->resources().get(kind, name);
     if (one.is_ok()) {
       snapshot.push_back(std::move(one).value());
     } else if (one.status().code() != StatusCode::kNotFound) {
@@ -258,19 +259,33 @@ void NativeApi::add_routes(std::vector<Route>* routes) {
     return json::object();
   };
   // Worker routes first: httplib tries patterns in order and /v1/{plural} must not shadow them.
+  namespace protocol = cluster::protocol;
   worker("/v1/workers/register", "A worker announces itself (worker protocol)",
-         [this](const std::string&, const json& b) { return cp_->worker_register(b); });
+         [this](const std::string&, const json& b) -> Result<json> {
+           EDDY_ASSIGN_OR_RETURN(auto req, protocol::register_request_from_json(b));
+           EDDY_ASSIGN_OR_RETURN(auto answer, cp_->worker_register(req));
+           return protocol::to_json(answer);
+         });
   worker("/v1/workers/{worker}/heartbeat", "Worker heartbeat; answers continue|stop|cancel",
-         [this](const std::string& w, const json& b) { return cp_->worker_heartbeat(w, b); });
+         [this](const std::string& w, const json& b) -> Result<json> {
+           EDDY_ASSIGN_OR_RETURN(auto req, protocol::heartbeat_request_from_json(b));
+           return protocol::to_json(cp_->worker_heartbeat(w, req));
+         });
   worker("/v1/workers/{worker}/lease", "Long-poll for a task (up to waitMs)",
-         [this](const std::string& w, const json& b) { return cp_->worker_lease(w, b); });
+         [this](const std::string& w, const json& b) -> Result<json> {
+           EDDY_ASSIGN_OR_RETURN(auto req, protocol::lease_request_from_json(b));
+           EDDY_ASSIGN_OR_RETURN(auto answer, cp_->tasks().lease(w, req));
+           return protocol::to_json(answer);
+         });
   worker("/v1/workers/{worker}/log", "Log lines of the worker's current task",
-         [this, no_answer](const std::string& w, const json& b) {
-           return no_answer(cp_->worker_log(w, b));
+         [this, no_answer](const std::string& w, const json& b) -> Result<json> {
+           EDDY_ASSIGN_OR_RETURN(auto req, protocol::log_request_from_json(b));
+           return no_answer(cp_->tasks().log(w, req));
          });
   worker("/v1/workers/{worker}/done", "The worker's task finished",
-         [this, no_answer](const std::string& w, const json& b) {
-           return no_answer(cp_->worker_done(w, b));
+         [this, no_answer](const std::string& w, const json& b) -> Result<json> {
+           EDDY_ASSIGN_OR_RETURN(auto report, protocol::done_report_from_json(b));
+           return no_answer(cp_->tasks().done(w, report));
          });
 
   auto bind = [this](void (NativeApi::*fn)(const httplib::Request&, httplib::Response&)) {
@@ -299,7 +314,7 @@ void NativeApi::create(const httplib::Request& req, httplib::Response& res) {
   if (!body.is_ok()) return set_native_error(res, body.status());
   auto r = resource_from_body(*body, **info);
   if (!r.is_ok()) return set_native_error(res, r.status());
-  auto created = cp_->create(std::move(r).value());
+  auto created = cp_->resources().create(std::move(r).value());
   if (!created.is_ok()) return set_native_error(res, created.status());
   set_json(res, 201, resources::to_json(*created));
 }
@@ -319,7 +334,7 @@ void NativeApi::list(const httplib::Request& req, httplib::Response& res) {
     if (!sel.is_ok()) return set_native_error(res, sel.status().with_context("labelSelector"));
     selector = std::move(sel).value();
   }
-  auto items = cp_->list((*info)->kind, selector);
+  auto items = cp_->resources().list((*info)->kind, selector);
   if (!items.is_ok()) return set_native_error(res, items.status());
   json arr = json::array();
   for (const auto& r : *items) arr.push_back(resources::to_json(r));
@@ -334,7 +349,7 @@ void NativeApi::get(const httplib::Request& req, httplib::Response& res) {
   if (!info.is_ok()) return set_native_error(res, info.status());
   const std::string name = req.matches[2].str();
   if (truthy(req.get_param_value("watch"))) return watch((*info)->kind, name, res);
-  auto r = cp_->get((*info)->kind, name);
+  auto r = cp_->resources().get((*info)->kind, name);
   if (!r.is_ok()) return set_native_error(res, r.status());
   set_json(res, 200, resources::to_json(*r));
 }
@@ -366,7 +381,7 @@ void NativeApi::replace(const httplib::Request& req, httplib::Response& res) {
           res, invalid_argument("metadata.resourceVersion: expected an integer, got " + v.dump()));
     }
   }
-  auto updated = cp_->update_spec(*r);
+  auto updated = cp_->resources().update_spec(*r);
   if (!updated.is_ok()) return set_native_error(res, updated.status());
   set_json(res, 200, resources::to_json(*updated));
 }
@@ -374,7 +389,7 @@ void NativeApi::replace(const httplib::Request& req, httplib::Response& res) {
 void NativeApi::remove(const httplib::Request& req, httplib::Response& res) {
   auto info = kind_for_path(req.matches[1].str());
   if (!info.is_ok()) return set_native_error(res, info.status());
-  auto r = cp_->remove((*info)->kind, req.matches[2].str());
+  auto r = cp_->resources().remove((*info)->kind, req.matches[2].str());
   if (!r.is_ok()) return set_native_error(res, r.status());
   set_json(res, 200, resources::to_json(*r));
 }
@@ -392,9 +407,9 @@ void NativeApi::log(const httplib::Request& req, httplib::Response& res) {
     return set_native_error(
         res, invalid_argument("size: expected 0 to 100000, got " + std::to_string(*size)));
   }
-  auto r = cp_->get((*info)->kind, name);
+  auto r = cp_->resources().get((*info)->kind, name);
   if (!r.is_ok()) return set_native_error(res, r.status());
-  auto page = cp_->store().read_log((*info)->kind, name, *from, *size);
+  auto page = cp_->resources().store().read_log((*info)->kind, name, *from, *size);
   if (!page.is_ok()) return set_native_error(res, page.status());
   set_json(res, 200, {{"from", *from}, {"total", page->total}, {"lines", page->lines}});
 }

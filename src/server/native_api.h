@@ -26,7 +26,7 @@
 #include "common/status.h"
 #include "server/routes.h"
 
-namespace eddy::controllers {
+namespace eddy::controlplane {
 class ControlPlane;
 }
 
@@ -39,7 +39,7 @@ struct NativeApiOptions {
 
 class NativeApi {
  public:
-  NativeApi(controllers::ControlPlane* control_plane, NativeApiOptions options);
+  NativeApi(controlplane::ControlPlane* control_plane, NativeApiOptions options);
   ~NativeApi();
   NativeApi(const NativeApi&) = delete;
   NativeApi& operator=(const NativeApi&) = delete;
@@ -59,7 +59,7 @@ class NativeApi {
   void log(const httplib::Request& req, httplib::Response& res);
   void watch(const std::string& kind, const std::string& name, httplib::Response& res);
 
-  controllers::ControlPlane* cp_;
+  controlplane::ControlPlane* cp_;
   NativeApiOptions options_;
   mutable std::mutex mu_;
   std::set<std::shared_ptr<WatchStream>> watches_;  // GUARDED_BY(mu_)

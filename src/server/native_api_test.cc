@@ -190,7 +190,7 @@ TEST_F(NativeApiTest, LogPaging) {
   ASSERT_TRUE(post_json("/v1/clusters", cluster("logged")));
   std::vector<std::string> lines;
   for (int i = 0; i < 10; ++i) lines.push_back("line " + std::to_string(i));
-  ASSERT_TRUE(server_->cp->store().append_log("Cluster", "logged", lines).is_ok());
+  ASSERT_TRUE(server_->cp->resources().store().append_log("Cluster", "logged", lines).is_ok());
   auto res = cli_->Get("/v1/clusters/logged/log?from=2&size=3");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;

@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "cluster/worker_backend.h"
-#include "controllers/control_plane.h"
+#include "controlplane/control_plane.h"
 #include "server/api_server.h"
 #include "store/resource_store.h"
 
@@ -62,7 +62,7 @@ class TestServer {
     if (!store.is_ok()) return store.status();
     auto backend = cluster::make_backend("local");
     if (!backend.is_ok()) return backend.status();
-    controllers::ControlPlaneOptions o;
+    controlplane::ControlPlaneOptions o;
     o.server_url = "http://127.0.0.1:" + std::to_string(api->port());
     o.public_host = "eddy.test";
     o.eddy_binary = EDDY_BINARY;
@@ -71,7 +71,7 @@ class TestServer {
     o.background_reconcile = config_.reconcile;
     o.heartbeat_interval = 200'000;
     o.reconcile_interval = 50'000;
-    cp = std::make_unique<controllers::ControlPlane>(std::move(store).value(),
+    cp = std::make_unique<controlplane::ControlPlane>(std::move(store).value(),
                                                      std::move(backend).value(), o);
     EDDY_RETURN_IF_ERROR(cp->start());
     if (config_.before_start) config_.before_start(*api);
@@ -97,7 +97,7 @@ class TestServer {
 
   std::string dir;
   std::unique_ptr<ApiServer> api;
-  std::unique_ptr<controllers::ControlPlane> cp;
+  std::unique_ptr<controlplane::ControlPlane> cp;
 
  private:
   TestServerConfig config_;

@@ -1,9 +1,10 @@
-#include "controllers/statement_output.h"
+#include "server/livy_statement_output.h"
 
-#include <regex>
 #include <sstream>
+#include <string>
+#include <vector>
 
-namespace eddy::controllers {
+namespace eddy::server {
 namespace {
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -24,30 +25,7 @@ std::string spark_type(const nlohmann::ordered_json& v) {
   return "string";
 }
 
-}  // namespace
-
-std::optional<ViewDefinition> parse_view_definition(const std::string& code) {
-  static const std::regex re(
-      R"(^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:GLOBAL\s+)?TEMP(?:ORARY)?\s+VIEW\s+`?([A-Za-z_][A-Za-z0-9_]*)`?\s+USING\s+([A-Za-z]+)\s+OPTIONS\s*\(\s*path\s*(?:=\s*)?['"]([^'"]+)['"]\s*\)\s*;?\s*$)",
-      std::regex::icase);
-  std::smatch m;
-  if (!std::regex_match(code, m, re)) return std::nullopt;
-  std::string fmt = m[2].str();
-  for (char& c : fmt) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (fmt != "json" && fmt != "csv" && fmt != "text") fmt = "auto";
-  return ViewDefinition{m[1].str(), m[3].str(), fmt};
-}
-
-std::optional<InsertDirectory> parse_insert_directory(const std::string& code) {
-  static const std::regex re(
-      R"(^\s*INSERT\s+OVERWRITE\s+DIRECTORY\s+['"]([^'"]+)['"]\s+(?:USING\s+json\s+)?([\s\S]+)$)",
-      std::regex::icase);
-  std::smatch m;
-  if (!std::regex_match(code, m, re)) return std::nullopt;
-  return InsertDirectory{m[1].str(), m[2].str()};
-}
-
-nlohmann::json statement_output(const resources::Resource& stmt, const nlohmann::json& done) {
+nlohmann::json output_of_result(const resources::Resource& stmt, const nlohmann::json& done) {
   int64_t count = stmt.spec.value("id", int64_t{0});
   int exit_code = done.value("exitCode", -1);
   std::string out = done.value("stdout", "");
@@ -114,4 +92,25 @@ nlohmann::json statement_output(const resources::Resource& stmt, const nlohmann:
           {"data", {{"text/plain", out.empty() ? summary : out}, {"application/json", app}}}};
 }
 
-}  // namespace eddy::controllers
+}  // namespace
+
+nlohmann::json livy_statement_output(const resources::Resource& stmt) {
+  if (stmt.status.contains("output")) return stmt.status["output"];
+  auto it = stmt.status.find("result");
+  if (it == stmt.status.end() || !it->is_object()) return nullptr;
+  const nlohmann::json& result = *it;
+  const int64_t count = stmt.spec.value("id", int64_t{0});
+  if (result.contains("lost")) {
+    const std::string why = result.value("lost", "");
+    return {{"status", "error"},
+            {"execution_count", count},
+            {"ename", "WorkerLost"},
+            {"evalue", why},
+            {"traceback", nlohmann::json::array({why})}};
+  }
+  if (result.contains("viewDefined"))
+    return {{"status", "ok"}, {"execution_count", count}, {"data", {{"text/plain", ""}}}};
+  return output_of_result(stmt, result);
+}
+
+}  // namespace eddy::server

@@ -3,8 +3,10 @@
 #include "resources/kind_registry.h"
 #include "resources/status_fields.h"
 
-namespace eddy::resources {
+namespace eddy::kinds {
 namespace {
+
+using namespace resources;  // the schema helpers: spec_int, status_string, ...
 
 // Livy request fields Eddy accepts and echoes back but does not act on (resources come from
 // the cluster): kept so that unchanged clients are not refused.
@@ -38,10 +40,7 @@ Status validate_session(nlohmann::json& spec) {
   return Status::ok();
 }
 
-}  // namespace
-
-void register_session_kind() {
-  register_kind(KindInfo{
+[[maybe_unused]] const bool registered = register_kind(KindInfo{
     "Session",
     "sessions",
     {"session", "se"},
@@ -55,6 +54,6 @@ void register_session_kind() {
         {"STATEMENTS", [](const Resource& r) { return std::to_string(status_int(r, "nextStatementId")); },
          true},
     }});
-}
 
-}  // namespace eddy::resources
+}  // namespace
+}  // namespace eddy::kinds

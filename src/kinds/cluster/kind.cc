@@ -4,8 +4,10 @@
 #include "resources/kind_registry.h"
 #include "resources/status_fields.h"
 
-namespace eddy::resources {
+namespace eddy::kinds {
 namespace {
+
+using namespace resources;  // the schema helpers: spec_int, status_string, ...
 
 Status validate_cluster(nlohmann::json& spec) {
   EDDY_RETURN_IF_ERROR(reject_unknown_fields(
@@ -35,10 +37,7 @@ Status validate_cluster(nlohmann::json& spec) {
   return Status::ok();
 }
 
-}  // namespace
-
-void register_cluster_kind() {
-  register_kind(KindInfo{
+[[maybe_unused]] const bool registered = register_kind(KindInfo{
     "Cluster",
     "clusters",
     {"cluster", "cl"},
@@ -69,6 +68,6 @@ void register_cluster_kind() {
          },
          true},
     }});
-}
 
-}  // namespace eddy::resources
+}  // namespace
+}  // namespace eddy::kinds

@@ -3,8 +3,10 @@
 #include "resources/kind_registry.h"
 #include "resources/status_fields.h"
 
-namespace eddy::resources {
+namespace eddy::kinds {
 namespace {
+
+using namespace resources;  // the schema helpers: spec_int, status_string, ...
 
 Status validate_batch(nlohmann::json& spec) {
   EDDY_RETURN_IF_ERROR(reject_unknown_fields(
@@ -38,10 +40,7 @@ Status validate_batch(nlohmann::json& spec) {
   return Status::ok();
 }
 
-}  // namespace
-
-void register_batch_kind() {
-  register_kind(KindInfo{
+[[maybe_unused]] const bool registered = register_kind(KindInfo{
     "Batch",
     "batches",
     {"batch", "ba"},
@@ -57,6 +56,6 @@ void register_batch_kind() {
          [](const Resource& r) { return format_seconds(status_number(r, "accounting", "cpuSeconds")); },
          true},
     }});
-}
 
-}  // namespace eddy::resources
+}  // namespace
+}  // namespace eddy::kinds

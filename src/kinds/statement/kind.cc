@@ -3,8 +3,10 @@
 #include "resources/kind_registry.h"
 #include "resources/status_fields.h"
 
-namespace eddy::resources {
+namespace eddy::kinds {
 namespace {
+
+using namespace resources;  // the schema helpers: spec_int, status_string, ...
 
 Status validate_statement(nlohmann::json& spec) {
   EDDY_RETURN_IF_ERROR(reject_unknown_fields(spec, {"session", "id", "code", "kind"}));
@@ -20,10 +22,7 @@ Status validate_statement(nlohmann::json& spec) {
   return Status::ok();
 }
 
-}  // namespace
-
-void register_statement_kind() {
-  register_kind(KindInfo{
+[[maybe_unused]] const bool registered = register_kind(KindInfo{
     "Statement",
     "statements",
     {"statement", "st"},
@@ -36,6 +35,6 @@ void register_statement_kind() {
         {"STATE", [](const Resource& r) { return status_string(r, "state"); }, false},
         {"WORKER", [](const Resource& r) { return status_string(r, "worker"); }, true},
     }});
-}
 
-}  // namespace eddy::resources
+}  // namespace
+}  // namespace eddy::kinds
