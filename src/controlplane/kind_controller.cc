@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "controlplane/resource_service.h"
+#include "controlplane/task_scheduler.h"
 
 namespace eddy::controlplane {
 namespace {
@@ -58,6 +59,18 @@ Result<resources::Resource> KindController::apply_spec(ResourceService& rs,
   resources::Resource updated = current;
   updated.labels = next.labels;
   return rs.write(updated);  // conditional on current.version
+}
+
+Result<Removal> removal_after_cancel(Services& s, const resources::Resource& r) {
+  if (s.tasks.cancel(TaskKey{r.kind, r.name}) != CancelOutcome::kKilling) return Removal::kNow;
+  EDDY_RETURN_IF_ERROR(s.resources
+                           .mutate(r.kind, r.name,
+                                   [](resources::Resource& cur) {
+                                     cur.status["deleteRequested"] = true;
+                                     return true;
+                                   })
+                           .status());
+  return Removal::kLater;
 }
 
 Status KindController::cancel(const resources::Resource& r) {

@@ -100,6 +100,11 @@ class KindController {
   virtual void reconcile(const resources::Resource& r) { (void)r; }
 };
 
+// For a kind whose resources run as tasks (Batch, Statement), after its cancel(): removal is
+// immediate unless the task still runs; then the resource is marked deleteRequested and its
+// TaskOwner::finished() removes it once the worker has killed the task.
+Result<Removal> removal_after_cancel(Services& s, const resources::Resource& r);
+
 using ControllerFactory = std::function<std::unique_ptr<KindController>(Services&)>;
 
 // Registers the controller of `kind` from a static initializer in the kind's folder (linked as

@@ -71,17 +71,7 @@ class BatchController : public controlplane::KindController, public controlplane
 
   Result<controlplane::Removal> remove(const Resource& r) override {
     EDDY_RETURN_IF_ERROR(cancel(r));
-    if (s_.tasks.cancel(TaskKey{"Batch", r.name}) != CancelOutcome::kKilling)
-      return controlplane::Removal::kNow;
-    // Removed by finished() once the worker confirms the kill.
-    EDDY_RETURN_IF_ERROR(s_.resources
-                             .mutate("Batch", r.name,
-                                     [](Resource& cur) {
-                                       cur.status["deleteRequested"] = true;
-                                       return true;
-                                     })
-                             .status());
-    return controlplane::Removal::kLater;
+    return controlplane::removal_after_cancel(s_, r);
   }
 
   Status restore() override {

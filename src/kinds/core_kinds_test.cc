@@ -1,3 +1,4 @@
+// The core kinds (Cluster, Session, Statement, Batch) and a kind of the test's own, run by a
 // ControlPlane with a fake worker backend and a manual clock: the test plays the workers through
 // the worker protocol calls, so cluster states, idle timeout, dead-worker replacement, retries,
 // sessions and restart recovery are checked without processes or sleeping. The real processes
