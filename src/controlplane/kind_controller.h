@@ -70,8 +70,9 @@ class KindController {
     (void)r;
     return Status::ok();
   }
-  // After it is stored and ADDED published: starts its work (queues its task, ...).
-  virtual void created(const resources::Resource& r) { (void)r; }
+  // After it is stored and ADDED published: starts its work (queues its task, ...). A
+  // controller that writes the resource here leaves the result in `r` (the creator's answer).
+  virtual void created(resources::Resource& r) { (void)r; }
   // A new spec and labels for `current` (update_spec; the version was checked). Default: the
   // spec is fixed after creation, only labels change. Writes through `rs` and returns the
   // stored result.

@@ -72,11 +72,7 @@ Result<Resource> ResourceService::create(Resource r) {
     created_total_[stored.kind]++;
   }
   publish("ADDED", stored);
-  if (controller != nullptr) {
-    controller->created(stored);
-    // What the controller did at once (a session idle on a ready cluster) is in the answer.
-    if (auto again = store_->get(stored.kind, stored.name); again.is_ok()) stored = *again;
-  }
+  if (controller != nullptr) controller->created(stored);
   if (wake_) wake_();
   return stored;
 }

@@ -24,6 +24,10 @@ void TaskScheduler::set_cluster_signal(
   cluster_signal_ = std::move(signal);
 }
 
+void TaskScheduler::set_max_attempts(std::function<int64_t(const std::string&)> max_attempts) {
+  max_attempts_ = std::move(max_attempts);
+}
+
 void TaskScheduler::request_cluster(const std::string& cluster) {
   signal_cluster(cluster, ClusterSignal::kDemand);
 }
@@ -54,7 +58,7 @@ void TaskScheduler::enqueue(Queued q) {
 
 void TaskScheduler::adopt_running(Queued q, const std::string& worker, bool cancelling) {
   std::lock_guard<std::mutex> l(mu_);
-  running_[q.key] = Running{q.cluster, worker, q.serial, q.attempt, q.max_attempts};
+  running_[q.key] = Running{q.cluster, worker, q.serial, q.attempt};
   if (!worker.empty()) by_worker_[worker] = q.key;
   if (!q.serial.empty()) busy_serials_.insert(q.serial);
   if (cancelling) cancelling_.insert(q.key);
@@ -102,9 +106,11 @@ void TaskScheduler::lost(const TaskKey& key, const Running& rt, const std::strin
   TaskOwner* owner = owner_of(key.kind);
   if (owner != nullptr) (void)owner->log(key, {"eddy: attempt " + std::to_string(rt.attempt) +
                                                ": " + why});
-  if (allow_retry && !cancelled && rt.attempt > 0 && rt.attempt < rt.max_attempts) {
+  const bool retry = allow_retry && !cancelled && rt.attempt > 0 &&
+                     rt.attempt < (max_attempts_ ? max_attempts_(rt.cluster) : 2);
+  if (retry) {
     if (owner != nullptr) owner->requeued(key, why);
-    enqueue(Queued{key, rt.cluster, rt.serial, rt.attempt, rt.max_attempts});
+    enqueue(Queued{key, rt.cluster, rt.serial, rt.attempt});
     return;
   }
   TaskEnd e;
@@ -143,7 +149,7 @@ void TaskScheduler::fail_cluster(const std::string& cluster, const std::string& 
     lost(key, rt, why, false, cancelled);
   }
   for (const auto& [q, cancelled] : waiting)
-    lost(q.key, Running{q.cluster, "", q.serial, q.attempt, q.max_attempts}, why, false, cancelled);
+    lost(q.key, Running{q.cluster, "", q.serial, q.attempt}, why, false, cancelled);
 }
 
 void TaskScheduler::worker_died(const std::string& worker, const std::string& why) {
@@ -191,8 +197,7 @@ Result<protocol::LeaseAnswer> TaskScheduler::lease(const std::string& worker,
       }
       if (picked) {
         picked->attempt += 1;
-        running_[picked->key] = Running{cluster, worker, picked->serial, picked->attempt,
-                                        picked->max_attempts};
+        running_[picked->key] = Running{cluster, worker, picked->serial, picked->attempt};
         by_worker_[worker] = picked->key;
         if (!picked->serial.empty()) busy_serials_.insert(picked->serial);
       } else {
@@ -305,14 +310,6 @@ TaskScheduler::ClusterLoad TaskScheduler::load(const std::string& cluster) const
   for (const auto& [key, rt] : running_)
     if (rt.cluster == cluster) ++load.running;
   return load;
-}
-
-std::vector<std::string> TaskScheduler::clusters_with_pending() const {
-  std::vector<std::string> out;
-  std::lock_guard<std::mutex> l(mu_);
-  for (const auto& [cluster, queue] : pending_)
-    if (!queue.empty()) out.push_back(cluster);
-  return out;
 }
 
 std::optional<TaskKey> TaskScheduler::task_of(const std::string& worker) const {

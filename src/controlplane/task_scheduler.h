@@ -102,6 +102,9 @@ class TaskScheduler {
   // created or restarted), or a cluster's load changed (a task started or ended).
   enum class ClusterSignal { kDemand, kActivity };
   void set_cluster_signal(std::function<void(const std::string&, ClusterSignal)> signal);
+  // How many attempts a task on `cluster` gets when its workers die (the Cluster kind: its
+  // spec.maxTaskAttempts). Asked only when a worker is lost, outside mu_. Default: 2.
+  void set_max_attempts(std::function<int64_t(const std::string& cluster)> max_attempts);
   // Work that is not a task waits for `cluster` (a starting session): a kDemand signal.
   void request_cluster(const std::string& cluster);
 
@@ -110,7 +113,6 @@ class TaskScheduler {
     std::string cluster;
     std::string serial;         // "" = none
     int64_t attempt = 0;        // attempts made so far (the next is attempt + 1)
-    int64_t max_attempts = 2;   // attempts a lost worker allows (the cluster's maxTaskAttempts)
   };
   // Queues a task (at the back; at the front for a retry).
   void enqueue(Queued q);
@@ -141,7 +143,6 @@ class TaskScheduler {
     int64_t running = 0;
   };
   ClusterLoad load(const std::string& cluster) const;
-  std::vector<std::string> clusters_with_pending() const;
   std::optional<TaskKey> task_of(const std::string& worker) const;
 
   std::string metrics_text() const;
@@ -152,7 +153,6 @@ class TaskScheduler {
     std::string worker;
     std::string serial;
     int64_t attempt = 0;
-    int64_t max_attempts = 2;
   };
   // Removes `key` from running_ (mu_ held), returning what it was.
   std::optional<Running> take_running(const TaskKey& key);
@@ -168,6 +168,7 @@ class TaskScheduler {
   std::map<std::string, TaskOwner*> owners_;   // fixed after wiring
   std::vector<TaskEndObserver> observers_;     // fixed after wiring
   std::function<void(const std::string&, ClusterSignal)> cluster_signal_;  // fixed after wiring
+  std::function<int64_t(const std::string&)> max_attempts_;                // fixed after wiring
 
   mutable std::mutex mu_;
   std::condition_variable work_cv_;  // a task was queued, a serial key freed, or stop

@@ -68,8 +68,8 @@ class TaskSchedulerTest : public ::testing::Test {
       EXPECT_TRUE(fleet_.register_worker({"c", w, 0, 1, 0}).is_ok());
     }
   }
-  void enqueue(const std::string& name, const std::string& serial = "", int64_t max = 2) {
-    tasks_.enqueue({TaskKey{"Job", name}, "c", serial, 0, max});
+  void enqueue(const std::string& name, const std::string& serial = "") {
+    tasks_.enqueue({TaskKey{"Job", name}, "c", serial, 0});
   }
   // The leased task's name and attempt, or "" when nothing was leased.
   std::string lease(const std::string& worker) {

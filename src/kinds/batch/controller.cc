@@ -46,7 +46,7 @@ class BatchController : public controlplane::KindController, public controlplane
     return Status::ok();
   }
 
-  void created(const Resource& r) override { s_.tasks.enqueue(queued(r, 0)); }
+  void created(Resource& r) override { s_.tasks.enqueue(queued(r, 0)); }
 
   Status cancel(const Resource& r) override {
     const CancelOutcome outcome = s_.tasks.cancel(TaskKey{"Batch", r.name});
@@ -171,10 +171,7 @@ class BatchController : public controlplane::KindController, public controlplane
  private:
   controlplane::TaskScheduler::Queued queued(const Resource& b, int64_t attempt) {
     const std::string cluster = controlplane::cluster_of(b, s_.options.default_cluster);
-    int64_t max_attempts = 2;
-    if (auto c = s_.resources.get("Cluster", cluster); c.is_ok())
-      max_attempts = c->spec.value("maxTaskAttempts", int64_t{2});
-    return {TaskKey{"Batch", b.name}, cluster, "", attempt, max_attempts};
+    return {TaskKey{"Batch", b.name}, cluster, "", attempt};
   }
 
   Services& s_;

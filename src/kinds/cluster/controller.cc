@@ -45,6 +45,10 @@ class ClusterController : public controlplane::KindController {
     s_.tasks.set_cluster_signal([this](const std::string& c, TaskScheduler::ClusterSignal what) {
       signal(c, what);
     });
+    s_.tasks.set_max_attempts([this](const std::string& cluster) -> int64_t {
+      auto c = s_.resources.get("Cluster", cluster);
+      return c.is_ok() ? c->spec.value("maxTaskAttempts", int64_t{2}) : 2;
+    });
     s_.tasks.add_end_observer(
         [this](const controlplane::TaskKey&, const TaskEnd& e) { task_ended(e); });
   }
@@ -121,8 +125,10 @@ class ClusterController : public controlplane::KindController {
       std::lock_guard<std::mutex> l(signal_mu_);
       wanted.swap(demanded_);
     }
-    for (const auto& c : s_.tasks.clusters_with_pending()) wanted.insert(c);
-    for (const auto& c : wanted) ensure(c);
+    for (const auto& c : wanted) {
+      std::lock_guard<std::mutex> l(mu_);
+      ensure_locked(c);
+    }
   }
 
   void reconcile(const Resource& r) override {
@@ -135,7 +141,9 @@ class ClusterController : public controlplane::KindController {
   void signal(const std::string& cluster, TaskScheduler::ClusterSignal what) {
     {
       std::lock_guard<std::mutex> l(signal_mu_);
-      if (what == TaskScheduler::ClusterSignal::kDemand) demanded_.insert(cluster);
+      // Demand for a cluster that runs needs nothing (a store read per submission saved).
+      if (what == TaskScheduler::ClusterSignal::kDemand && !live_.count(cluster))
+        demanded_.insert(cluster);
       last_activity_[cluster] = s_.clock.now();
     }
     s_.wake();
@@ -158,9 +166,8 @@ class ClusterController : public controlplane::KindController {
   }
 
   // Work arrived for `name`: create the default cluster, start a terminated one again, or fail
-  // the work when the cluster does not exist.
-  void ensure(const std::string& name) {
-    std::lock_guard<std::mutex> l(mu_);
+  // the work when the cluster does not exist. mu_ held.
+  void ensure_locked(const std::string& name) {
     auto c = s_.resources.get("Cluster", name);
     if (!c.is_ok()) {
       if (c.status().code() != StatusCode::kNotFound) return;  // the store: next pass
@@ -220,6 +227,14 @@ class ClusterController : public controlplane::KindController {
 
   void reconcile_locked(Resource c);
 
+  void set_live(const std::string& cluster, bool live) {
+    std::lock_guard<std::mutex> l(signal_mu_);
+    if (live)
+      live_.insert(cluster);
+    else
+      live_.erase(cluster);
+  }
+
   struct Accounting {
     double cpu_seconds = 0;
     int64_t tasks = 0;
@@ -232,6 +247,7 @@ class ClusterController : public controlplane::KindController {
 
   std::mutex signal_mu_;  // never held across a call
   std::set<std::string> demanded_;                 // GUARDED_BY(signal_mu_)
+  std::set<std::string> live_;                     // GUARDED_BY(signal_mu_): not terminated
   std::map<std::string, Micros> last_activity_;    // GUARDED_BY(signal_mu_)
   std::map<std::string, Accounting> unsaved_;      // GUARDED_BY(signal_mu_)
 };
@@ -242,12 +258,15 @@ void ClusterController::reconcile_locked(Resource c) {
   ClusterState state = resources::state_of(c, ClusterState::kStarting);
   const TaskScheduler::ClusterLoad load = s_.tasks.load(c.name);
 
+  set_live(c.name, !resources::is_terminal(state));
   if (resources::is_terminal(state)) {
     if (c.status.value("deleteRequested", false)) {
       (void)s_.resources.erase(c);
       status_saved_.erase(c.name);
+    } else if (load.pending > 0) {
+      ensure_locked(c.name);  // work is waiting: start it again
     }
-    return;  // pending work restarts it (pass)
+    return;
   }
 
   // Activity and accounting recorded since the last reconcile.
@@ -399,6 +418,7 @@ void ClusterController::reconcile_locked(Resource c) {
     // Sessions on this cluster may become idle (or error) now.
     if (material(before)["state"] != c.status["state"]) s_.wake();
   }
+  set_live(c.name, !resources::is_terminal(state));
   if (resources::is_terminal(state) && c.status.value("deleteRequested", false)) {
     (void)s_.resources.erase(c);
     status_saved_.erase(c.name);

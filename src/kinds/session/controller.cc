@@ -31,9 +31,10 @@ class SessionController : public controlplane::KindController {
     return Status::ok();
   }
 
-  void created(const Resource& r) override {
+  void created(Resource& r) override {
     s_.tasks.request_cluster(controlplane::cluster_of(r, s_.options.default_cluster));
     reconcile(r);  // on a ready cluster a session is idle at once
+    if (auto now = s_.resources.get("Session", r.name); now.is_ok()) r = *now;
   }
 
   Status cancel(const Resource& r) override {

@@ -35,10 +35,11 @@ class StatementController : public controlplane::KindController, public controlp
     return Status::ok();
   }
 
-  void created(const Resource& r) override {
+  void created(Resource& r) override {
     if (r.spec.value("kind", "") == "sql") {
       if (auto view = sql::parse_view_definition(r.spec.value("code", ""))) {
         define_view(r, *view);  // bookkeeping only: no worker needed
+        if (auto now = s_.resources.get("Statement", r.name); now.is_ok()) r = *now;
         return;
       }
     }
@@ -199,10 +200,7 @@ class StatementController : public controlplane::KindController, public controlp
     std::string cluster = s_.options.default_cluster;
     if (auto sess = s_.resources.get("Session", session_of(st)); sess.is_ok())
       cluster = controlplane::cluster_of(*sess, s_.options.default_cluster);
-    int64_t max_attempts = 2;
-    if (auto c = s_.resources.get("Cluster", cluster); c.is_ok())
-      max_attempts = c->spec.value("maxTaskAttempts", int64_t{2});
-    return {TaskKey{"Statement", st.name}, cluster, session_of(st), attempt, max_attempts};
+    return {TaskKey{"Statement", st.name}, cluster, session_of(st), attempt};
   }
 
   void queue(const Resource& st, int64_t attempt) { s_.tasks.enqueue(queued(st, attempt)); }
