@@ -11,6 +11,7 @@
 #include "common/json_string.h"
 #include "sql/spark_dialect.h"
 #include "sql/spark_functions.h"
+#include "sql/statement_guard.h"
 
 namespace eddy::sql {
 namespace {
@@ -41,7 +42,7 @@ std::string position(const std::string& sql, int off, bool with_text) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqlEngine>> SqlEngine::create() {
+Result<std::unique_ptr<SqlEngine>> SqlEngine::create(const SqlLimits& limits, const Clock* clock) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {
@@ -49,8 +50,10 @@ Result<std::unique_ptr<SqlEngine>> SqlEngine::create() {
     sqlite3_close(db);
     return internal_error("sql: cannot open SQLite: " + msg);
   }
-  std::unique_ptr<SqlEngine> e(new SqlEngine(db));
+  std::unique_ptr<SqlEngine> e(
+      new SqlEngine(db, limits, clock != nullptr ? *clock : *SystemClock::instance()));
   sqlite3_extended_result_codes(db, 1);
+  EDDY_RETURN_IF_ERROR(StatementGuard::harden(db));
   EDDY_RETURN_IF_ERROR(register_spark_functions(db));
   return e;
 }
@@ -115,6 +118,7 @@ Result<QueryResult> SqlEngine::query(const std::string& sql) {
   EDDY_RETURN_IF_ERROR(load_wide_tables(sql));
   EDDY_ASSIGN_OR_RETURN(const std::string rewritten, rewrite_spark_sql(sql));
   const bool same = rewritten == sql;
+  StatementGuard guard(db_, limits_, clock_);  // from here on, only the user's statements run
   QueryResult result;
   const char* p = rewritten.c_str();
   const char* const end = p + rewritten.size();
@@ -122,22 +126,25 @@ Result<QueryResult> SqlEngine::query(const std::string& sql) {
   while (p < end) {
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;
-    if (sqlite3_prepare_v2(db_, p, static_cast<int>(end - p), &stmt, &tail) != SQLITE_OK) {
+    if (const int rc = sqlite3_prepare_v2(db_, p, static_cast<int>(end - p), &stmt, &tail);
+        rc != SQLITE_OK) {
       std::string msg = sqlite3_errmsg(db_);
+      std::string where;
       const int off = sqlite3_error_offset(db_);
       if (off >= 0) {
         const int abs = static_cast<int>(p - rewritten.c_str()) + off;
         const bool with_text = msg.find("near \"") == std::string::npos;
-        msg +=
+        where =
             same ? position(sql, abs, with_text)
                  : position(rewritten, abs, with_text) + " of the query as rewritten: " + rewritten;
       }
-      return invalid_argument("sql: " + msg);
+      return guard.failure(rc, msg, where);
     }
     p = tail;
     if (stmt == nullptr) continue;  // whitespace or a comment
     any = true;
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, &sqlite3_finalize);
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> finalize(stmt, &sqlite3_finalize);
+    EDDY_RETURN_IF_ERROR(guard.check_prepared(stmt));
     const int ncol = sqlite3_column_count(stmt);
     QueryResult r;
     std::vector<ColumnKind> kinds;
@@ -188,7 +195,7 @@ Result<QueryResult> SqlEngine::query(const std::string& sql) {
         row.push_back(std::move(cell));
       }
     }
-    if (rc != SQLITE_DONE) return invalid_argument(std::string("sql: ") + sqlite3_errmsg(db_));
+    if (rc != SQLITE_DONE) return guard.failure(rc, sqlite3_errmsg(db_));
     if (ncol > 0 || result.columns.empty()) result = std::move(r);
   }
   if (!any) return invalid_argument("sql: empty query");

@@ -16,7 +16,11 @@
 // transform's output: one key per line) are loaded per query with only the columns the query
 // names — a projection push-down; `SELECT *` over one is an error that says so.
 //
-// Ownership: owns its SQLite connection. Thread-safety: not thread-safe; one owner at a time.
+// User statements run inside a StatementGuard (statement_guard.h): ATTACH, DETACH, VACUUM,
+// pragmas that are not read-only and extension loading are refused with an error naming the
+// operation, and each query() runs under SqlLimits (time, memory, value length; sql_limits.h).
+//
+// Ownership: owns its SQLite connection; borrows the clock (default: the system clock). Thread-safety: not thread-safe; one owner at a time.
 #pragma once
 
 #include <map>
@@ -24,9 +28,11 @@
 #include <set>
 #include <string>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "sql/query_result.h"
 #include "sql/result_format.h"
+#include "sql/sql_limits.h"
 #include "sql/table_loader.h"
 
 struct sqlite3;
@@ -35,7 +41,8 @@ namespace eddy::sql {
 
 class SqlEngine {
  public:
-  static Result<std::unique_ptr<SqlEngine>> create();
+  static Result<std::unique_ptr<SqlEngine>> create(const SqlLimits& limits = {},
+                                                   const Clock* clock = nullptr);
   ~SqlEngine();
   SqlEngine(const SqlEngine&) = delete;
   SqlEngine& operator=(const SqlEngine&) = delete;
@@ -49,7 +56,8 @@ class SqlEngine {
   const TableSchema* table(const std::string& name) const;
 
  private:
-  explicit SqlEngine(sqlite3* db) : db_(db) {}
+  SqlEngine(sqlite3* db, const SqlLimits& limits, const Clock& clock)
+      : db_(db), limits_(limits), clock_(clock) {}
   ColumnKind kind_of(const char* table, const char* column) const;
   // Loads the wide tables `sql` names with the columns it names.
   Status load_wide_tables(const std::string& sql);
@@ -61,6 +69,8 @@ class SqlEngine {
   };
 
   sqlite3* db_;
+  SqlLimits limits_;
+  const Clock& clock_;
   std::map<std::string, TableSchema> tables_;  // key: ASCII-lowercased table name
   std::map<std::string, WideTable> wide_;      // same key
 };
