@@ -5,13 +5,17 @@
 // prefix) as table NAME; FORMAT is auto (default), json, csv or text. The result is printed
 // as an aligned table (default), JSON lines, CSV or text; with --output it is written as
 // DIR/part-00000 + DIR/_SUCCESS instead (JSON lines unless --format says otherwise), like
-// the transform's output. See docs/sql.md.
+// the transform's output. --time-limit (default 60s, 0 = none) and --memory-limit (default 1GiB
+// beyond the loaded tables, 0 = none) bound what the query may cost; --allow-partial reads a
+// Spark-layout directory that has no _SUCCESS. See docs/sql.md.
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "common/byte_size.h"
+#include "common/time_format.h"
 #include "sql/sql_engine.h"
 
 namespace eddy::cli {
@@ -22,6 +26,9 @@ struct SqlArgs {
   std::string format;
   std::string output;
   bool overwrite = false;
+  std::string time_limit = "60s";
+  std::string memory_limit = "1GiB";
+  bool allow_partial = false;
   std::string query;
 };
 
@@ -41,9 +48,17 @@ Result<sql::TableSource> parse_table_flag(const std::string& flag) {
 }
 
 Status run_sql(const SqlArgs& a) {
-  EDDY_ASSIGN_OR_RETURN(std::unique_ptr<sql::SqlEngine> engine, sql::SqlEngine::create());
+  sql::SqlLimits limits;
+  Result<Micros> time_limit = parse_duration(a.time_limit);
+  if (!time_limit.is_ok()) return time_limit.status().with_context("--time-limit");
+  limits.time_budget = *time_limit;
+  Result<uint64_t> memory_limit = parse_byte_size(a.memory_limit);
+  if (!memory_limit.is_ok()) return memory_limit.status().with_context("--memory-limit");
+  limits.memory_bytes = static_cast<int64_t>(*memory_limit);
+  EDDY_ASSIGN_OR_RETURN(std::unique_ptr<sql::SqlEngine> engine, sql::SqlEngine::create(limits));
   for (const auto& flag : a.tables) {
     EDDY_ASSIGN_OR_RETURN(sql::TableSource t, parse_table_flag(flag));
+    t.allow_partial = a.allow_partial;
     EDDY_RETURN_IF_ERROR(engine->register_table(t));
   }
   const std::string default_format = a.output.empty() ? "table" : "json";
@@ -77,6 +92,14 @@ void add_sql_command(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--output", args->output,
                   "write the result to DIR/part-00000 and DIR/_SUCCESS (local or s3://)");
   cmd->add_flag("--overwrite", args->overwrite, "replace what --output DIR already holds");
+  cmd->add_option("--time-limit", args->time_limit,
+                  "stop the query after this long (default 60s; 0: no limit)");
+  cmd->add_option("--memory-limit", args->memory_limit,
+                  "SQLite memory the query may use beyond the loaded tables (default 1GiB; 0: no "
+                  "limit)");
+  cmd->add_flag("--allow-partial", args->allow_partial,
+                "read Spark-layout directories (part-* files) that have no _SUCCESS: the "
+                "output of a job that failed or is still running");
   cmd->add_option("query", args->query, "the SQL query")->required();
   cmd->callback([args, &ctx] {
     const Status s = run_sql(*args);

@@ -31,6 +31,7 @@ TEST_F(SqlEngineTest, ArticleQueryOverMoreKeysThanSqliteColumns) {
   }
   text += "{\"9\": [[\"a\", \"b\"], [\"c\", \"d\"]]}\n";
   write("middle_result/part-00000", text);
+  write("middle_result/_SUCCESS", "");
   ASSERT_TRUE(load("tbn", dir_ + "/middle_result").is_ok());
   const std::string sizes = run("SELECT size(`9`) FROM tbn");
   EXPECT_EQ(std::count(sizes.begin(), sizes.end(), '\n'), 2500) << sizes.substr(0, 200);

@@ -31,6 +31,14 @@ bool is_hidden(std::string_view relative) {
   return false;
 }
 
+// The signs of an output Eddy's or Spark's writers made: part files, or Hadoop's _temporary/.
+// (Writers' temporary files, .NAME.eddy-tmp-*, are never listed by the local store.)
+bool looks_spark_written(std::string_view relative) {
+  const size_t slash = relative.rfind('/');
+  const std::string_view base = slash == std::string_view::npos ? relative : relative.substr(slash + 1);
+  return base.rfind("part-", 0) == 0 || relative.rfind("_temporary/", 0) == 0;
+}
+
 Result<Format> parse_format(const std::string& name) {
   if (name == "json" || name == "jsonl") return Format::kJson;
   if (name == "csv") return Format::kCsv;
@@ -246,7 +254,8 @@ Status load_text(TableWriter& w, const std::string& uri, std::string_view data) 
 
 }  // namespace
 
-Result<std::vector<objstore::ObjectInfo>> list_table_files(const std::string& uri) {
+Result<std::vector<objstore::ObjectInfo>> list_table_files(const std::string& uri,
+                                                           bool allow_partial) {
   EDDY_ASSIGN_OR_RETURN(std::shared_ptr<objstore::ObjectStore> store, objstore::store_for(uri));
   std::string root = uri;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
@@ -257,10 +266,20 @@ Result<std::vector<objstore::ObjectInfo>> list_table_files(const std::string& ur
   // A directory or prefix: only what is below root + "/" (not root_old/...).
   EDDY_ASSIGN_OR_RETURN(std::vector<objstore::ObjectInfo> all, store->list(root + "/"));
   std::vector<objstore::ObjectInfo> files;
+  bool success = false, spark_written = false;
   for (auto& o : all) {
     if (o.uri.size() <= root.size() + 1) continue;
-    if (is_hidden(std::string_view(o.uri).substr(root.size() + 1))) continue;
+    const std::string_view relative = std::string_view(o.uri).substr(root.size() + 1);
+    success = success || relative == "_SUCCESS";
+    spark_written = spark_written || looks_spark_written(relative);
+    if (is_hidden(relative)) continue;
     files.push_back(std::move(o));
+  }
+  if (spark_written && !success && !files.empty() && !allow_partial) {
+    return failed_precondition(
+        root + ": a partial output: it holds part files but no _SUCCESS, so the job that wrote "
+               "it failed, was killed or is still running; rerun that job, or read what is "
+               "there with eddy sql --allow-partial");
   }
   if (files.empty()) {
     return not_found(uri +
@@ -272,7 +291,7 @@ Result<std::vector<objstore::ObjectInfo>> list_table_files(const std::string& ur
 
 Result<TableSchema> load_table(sqlite3* db, const TableSource& t) {
   if (t.name.empty()) return invalid_argument("table: empty name");
-  EDDY_ASSIGN_OR_RETURN(std::vector<objstore::ObjectInfo> files, list_table_files(t.uri));
+  EDDY_ASSIGN_OR_RETURN(std::vector<objstore::ObjectInfo> files, list_table_files(t.uri, t.allow_partial));
   std::optional<Format> format;
   if (t.format != "auto") {
     EDDY_ASSIGN_OR_RETURN(format, parse_format(t.format));

@@ -46,6 +46,7 @@ TEST_F(TableLoaderTest, KeysDifferingOnlyInCaseAreAnError) {
 
 TEST_F(TableLoaderTest, BadJsonLineNamesFileAndLine) {
   const std::string path = write("d/part-00001", "{\"a\": 1}\n{\"a\": 2\n");
+  write("d/_SUCCESS", "");
   const Status s = load("t", dir_ + "/d");
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
   EXPECT_NE(s.message().find(path + ":2: invalid JSON"), std::string::npos) << s.message();
@@ -66,6 +67,41 @@ TEST_F(TableLoaderTest, DirectoryOfPartFilesSkipsSuccessAndHiddenFiles) {
   EXPECT_EQ(run("SELECT k FROM t ORDER BY k"), "{\"k\":1}\n{\"k\":2}\n");
   ASSERT_TRUE(load("t2", dir_ + "/out/").is_ok());
   EXPECT_EQ(run("SELECT count(*) AS n FROM t2"), "{\"n\":2}\n");
+}
+
+// Issue 19: a job killed while writing leaves part files and no _SUCCESS; reading them as the
+// table silently gave 150,011 of 200,001 rows.
+TEST_F(TableLoaderTest, PartFilesWithoutSuccessAreRefusedUnlessAllowed) {
+  write("out/part-00000", "{\"k\": 1}\n");
+  write("out/part-00001", "{\"k\": 2}\n");
+  const Status s = load("t", dir_ + "/out");
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find(dir_ + "/out: a partial output"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("no _SUCCESS"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("--allow-partial"), std::string::npos) << s.message();
+  EXPECT_EQ(load("t", dir_ + "/out/").code(), StatusCode::kFailedPrecondition);
+  // The override reads what is there.
+  ASSERT_TRUE(engine_->register_table({"t", dir_ + "/out", "auto", std::nullopt, true}).is_ok());
+  EXPECT_EQ(run("SELECT count(*) AS n FROM t"), "{\"n\":2}\n");
+  // Once the job finishes, no override is needed.
+  write("out/_SUCCESS", "");
+  ASSERT_TRUE(load("t2", dir_ + "/out").is_ok());
+  // A single part file named directly is a file, not a directory: read as asked.
+  ASSERT_TRUE(load("t3", dir_ + "/out/part-00000").is_ok());
+}
+
+TEST_F(TableLoaderTest, HadoopTemporaryDirectoryWithoutSuccessIsPartial) {
+  write("out/data.json", "{\"k\": 1}\n");
+  write("out/_temporary/0/task/part-00000", "{\"k\": 2}\n");
+  EXPECT_EQ(load("t", dir_ + "/out").code(), StatusCode::kFailedPrecondition);
+}
+
+// Directories other tools wrote never have a _SUCCESS: without part files they are read.
+TEST_F(TableLoaderTest, DirectoriesWithoutPartFilesNeedNoSuccess) {
+  write("logs/2026-01-01.json", "{\"k\": 1}\n");
+  write("logs/sub/2026-01-02.json", "{\"k\": 2}\n");
+  ASSERT_TRUE(load("t", dir_ + "/logs").is_ok());
+  EXPECT_EQ(run("SELECT count(*) AS n FROM t"), "{\"n\":2}\n");
 }
 
 TEST_F(TableLoaderTest, MissingInputIsNotFound) {
