@@ -1,6 +1,7 @@
 #include "batch/spill_run.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,28 +12,82 @@
 namespace eddy::batch {
 namespace {
 constexpr size_t kWriteBuffer = 4 << 20;
+constexpr std::string_view kPrefix = "eddy-spill-";
+constexpr const char* kLockName = "/owner.lock";
+
+std::string default_parent(const std::string& parent) {
+  if (!parent.empty()) return parent;
+  const char* t = std::getenv("TMPDIR");
+  return t && *t ? t : "/tmp";
+}
+
+// "eddy-spill-<digits>-<suffix>": this version's names (older ones have no pid and no lock).
+bool is_locked_spill_name(const std::string& name) {
+  if (name.rfind(kPrefix, 0) != 0) return false;
+  size_t i = kPrefix.size(), digits = 0;
+  while (i < name.size() && name[i] >= '0' && name[i] <= '9') ++i, ++digits;
+  return digits > 0 && i + 1 < name.size() && name[i] == '-';
+}
 
 Status errno_error(const std::string& what, const std::string& path, int err) {
   return io_error("spill file '" + path + "': " + what + ": " + std::strerror(err));
 }
 }  // namespace
 
-Result<std::unique_ptr<SpillDir>> SpillDir::create(const std::string& parent) {
-  std::string base = parent;
-  if (base.empty()) {
-    const char* t = std::getenv("TMPDIR");
-    base = t && *t ? t : "/tmp";
+size_t SpillDir::remove_stale(const std::string& parent) {
+  std::error_code ec;
+  size_t removed = 0;
+  for (std::filesystem::directory_iterator it(default_parent(parent), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!is_locked_spill_name(name) || !it->is_directory(ec) || it->is_symlink(ec)) continue;
+    const int fd = ::open((it->path().string() + kLockName).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;  // not one of ours (the lock exists before the name does)
+    // Taking the lock means its owner is gone; holding it while removing keeps a second
+    // cleaner out (it would find the lock taken and move on).
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      std::error_code rm;
+      std::filesystem::remove_all(it->path(), rm);
+      if (!rm) ++removed;
+    }
+    ::close(fd);
   }
-  std::string tmpl = base + "/eddy-spill-XXXXXX";
+  return removed;
+}
+
+Result<std::unique_ptr<SpillDir>> SpillDir::create(const std::string& parent) {
+  const std::string base = default_parent(parent);
+  remove_stale(base);
+  std::string tmpl = base + "/.eddy-spill-new-XXXXXX";
   if (!mkdtemp(tmpl.data()))
     return io_error("cannot create a spill directory under '" + base +
                     "': " + std::strerror(errno) + " (set spec.runtime.spillDir)");
-  return std::unique_ptr<SpillDir>(new SpillDir(tmpl));
+  auto fail = [&](const std::string& what, const std::string& dir) {
+    const int err = errno;
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    return errno_error(what, dir, err);
+  };
+  const int fd = ::open((tmpl + kLockName).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return fail("create lock", tmpl);
+  if (::flock(fd, LOCK_EX) != 0) {
+    ::close(fd);
+    return fail("lock", tmpl);
+  }
+  const std::string suffix = tmpl.substr(tmpl.size() - 6);
+  const std::string path = base + "/" + std::string(kPrefix) + std::to_string(::getpid()) + "-" +
+                           suffix;
+  if (::rename(tmpl.c_str(), path.c_str()) != 0) {
+    ::close(fd);
+    return fail("rename to '" + path + "'", tmpl);
+  }
+  return std::unique_ptr<SpillDir>(new SpillDir(path, fd));
 }
 
 SpillDir::~SpillDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+  ::close(lock_fd_);  // after the removal: until then a cleaner must not take the directory
 }
 
 std::string SpillDir::next_file() {
