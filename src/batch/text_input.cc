@@ -26,6 +26,16 @@ bool hidden_below(const std::string& uri, size_t root_len) {
   return false;
 }
 
+// `relative`: a listed path below an input directory. The signs of an Eddy or Spark output: part
+// files, Hadoop's _temporary/. (sql/table_loader.cc applies the same rule to tables; the two
+// folders share no code below objstore/, and the rule is two lines.)
+bool looks_spark_written(std::string_view relative) {
+  const size_t slash = relative.rfind('/');
+  const std::string_view base =
+      slash == std::string_view::npos ? relative : relative.substr(slash + 1);
+  return base.rfind("part-", 0) == 0 || relative.rfind("_temporary/", 0) == 0;
+}
+
 }  // namespace
 
 Result<std::vector<InputFile>> expand_inputs(const std::vector<std::string>& patterns) {
@@ -69,13 +79,28 @@ Result<std::vector<InputFile>> expand_inputs(const std::vector<std::string>& pat
         auto listed = store->list(dir);
         if (!listed.is_ok() && listed.status().code() != StatusCode::kNotFound)
           return listed.status().with_context("input '" + pattern + "'");
+        bool success = false, spark_written = false;
         if (listed.is_ok()) {
           for (const auto& info : *listed) {
-            if (info.uri != pattern &&
-                hidden_below(info.uri, std::min(dir.size(), info.uri.size())))
-              continue;
+            if (info.uri != pattern) {
+              std::string_view rel(info.uri);
+              rel.remove_prefix(std::min(dir.size(), rel.size()));
+              while (!rel.empty() && rel.front() == '/') rel.remove_prefix(1);
+              success = success || rel == "_SUCCESS";
+              spark_written = spark_written || looks_spark_written(rel);
+              if (hidden_below(info.uri, std::min(dir.size(), info.uri.size()))) continue;
+            }
             found.push_back({info.uri, info.size});
           }
+        }
+        if (spark_written && !success && !found.empty()) {
+          std::string glob = pattern;
+          while (glob.size() > 1 && glob.back() == '/') glob.pop_back();
+          return failed_precondition(
+              "input '" + pattern +
+              "': a partial output: it holds part files but no _SUCCESS, so the job that wrote "
+              "it failed, was killed or is still running; rerun that job, or name the files ('" +
+              glob + "/part-*') to read what is there");
         }
       }
     }

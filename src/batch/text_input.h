@@ -28,6 +28,10 @@ struct InputFile {
 
 // Expands paths, globs (* ? [..] in any segment after the first wildcard-free prefix) and
 // directories into files in URI order. Nothing matching: kNotFound naming the pattern.
+// A directory that looks written by Eddy or Spark (part-* files, or _temporary/) but has no
+// _SUCCESS is a partial output (a job failed, was killed or still runs): kFailedPrecondition,
+// naming it; a glob over its files (DIR/part-*) reads them anyway. Directories without part
+// files need no _SUCCESS (docs/batch.md, "Partial outputs").
 Result<std::vector<InputFile>> expand_inputs(const std::vector<std::string>& patterns);
 
 // Where a segment of a filled buffer came from.
