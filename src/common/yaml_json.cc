@@ -1,6 +1,8 @@
 // YAML → JSON (yaml_json.h).
 #include "common/yaml_json.h"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <charconv>
 #include <cstdint>
 #include <vector>
@@ -60,10 +62,53 @@ bool to_int64(std::string_view digits, int base, bool negative, int64_t* out) {
   return true;
 }
 
+// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF). JSON
+// text is UTF-8: a YAML byte string that is not cannot be stored or sent (nlohmann's dump()
+// throws on it), so it is refused here with the place it came from.
+bool valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;  // truncated sequence
+    for (size_t k = 1; k <= n; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
 class Converter {
  public:
   Result<json> convert(const YAML::Node& n, const std::string& where, int depth) {
     const std::string at = where.empty() ? "document" : where;
+    // yaml-cpp resolves an alias to the anchored node itself, so a few hundred bytes of aliases
+    // of aliases expand to billions of values here: count what is produced, not what was read.
+    if (++values_ > kMaxYamlValues)
+      return invalid_argument(at + ": the document expands to more than " +
+                              std::to_string(kMaxYamlValues) +
+                              " values (aliases that repeat anchors multiply it)");
     if (depth > kMaxYamlDepth)
       return invalid_argument(at + ": nested deeper than " + std::to_string(kMaxYamlDepth) +
                               " levels");
@@ -72,6 +117,9 @@ class Converter {
       case YAML::NodeType::Null:
         return json(nullptr);
       case YAML::NodeType::Scalar:
+        if (!valid_utf8(n.Scalar()))
+          return invalid_argument(at + ": not valid UTF-8 (line " +
+                                  std::to_string(n.Mark().line + 1) + ")");
         return scalar(n, at);
       case YAML::NodeType::Sequence: {
         json a = json::array();
@@ -89,6 +137,9 @@ class Converter {
             return invalid_argument(at + ": a mapping key must be a plain value (line " +
                                     std::to_string(kv.first.Mark().line + 1) + ")");
           const std::string key = kv.first.Scalar();
+          if (!valid_utf8(key))
+            return invalid_argument(at + ": a key is not valid UTF-8 (line " +
+                                    std::to_string(kv.first.Mark().line + 1) + ")");
           const std::string sub = where.empty() ? key : where + "." + key;
           if (o.contains(key))
             return invalid_argument(sub + ": duplicate key (line " +
@@ -103,6 +154,8 @@ class Converter {
   }
 
  private:
+  size_t values_ = 0;
+
   static Result<json> scalar(const YAML::Node& n, const std::string& at) {
     const std::string& tag = n.Tag();
     // "?" is the tag of plain scalars; "!" that of quoted ones.
@@ -169,9 +222,16 @@ Result<json> yaml_to_json(const YAML::Node& node, const std::string& path) {
 }
 
 Result<json> yaml_document_to_json(const std::string& text) {
+  if (text.size() > kMaxYamlBytes)
+    return invalid_argument("invalid YAML: the document has " + std::to_string(text.size()) +
+                            " bytes, more than the limit of " + std::to_string(kMaxYamlBytes));
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(text);
+  } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own guard; its message says "bad file"
+    return invalid_argument("invalid YAML at line " + std::to_string(e.mark.line + 1) +
+                            ", column " + std::to_string(e.mark.column + 1) +
+                            ": nested deeper than " + std::to_string(kMaxYamlDepth) + " levels");
   } catch (const YAML::Exception& e) {
     return invalid_argument("invalid YAML at line " + std::to_string(e.mark.line + 1) +
                             ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);

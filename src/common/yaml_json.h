@@ -16,8 +16,9 @@
 // - `!!int`, `!!float`, `!!bool`, `!!null` must resolve to their type (else an error); other
 //   tags keep the text.
 // Anchors and aliases are expanded (yaml-cpp resolves an alias to its anchored node). Mapping
-// keys must be scalars and unique; documents deeper than kMaxYamlDepth are refused. Errors are
-// kInvalidArgument naming the path ("spec.conf.workers") or the line.
+// keys must be scalars and unique; documents deeper than kMaxYamlDepth, expanding (through
+// aliases) to more than kMaxYamlValues values, or (as text) longer than kMaxYamlBytes are
+// refused. Errors are kInvalidArgument naming the path ("spec.conf.workers") or the line.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -32,6 +33,8 @@
 namespace eddy {
 
 inline constexpr int kMaxYamlDepth = 64;
+inline constexpr size_t kMaxYamlValues = 200'000;  // ~20 MB of JSON at worst
+inline constexpr size_t kMaxYamlBytes = 2u << 20;   // Kubernetes objects stay under 1.5 MB
 
 // A plain (unquoted, untagged) scalar's value under the rules above.
 nlohmann::json yaml_plain_scalar(std::string_view text);

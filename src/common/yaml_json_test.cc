@@ -107,6 +107,53 @@ TEST(YamlJsonTest, ErrorsNameThePlace) {
   EXPECT_FALSE(yaml_document_to_json(deep + std::string(kMaxYamlDepth + 2, ']')).is_ok());
 }
 
+// Issue 19: 416 bytes of aliases of aliases once expanded past 15 GB of RSS; 5,000 levels of
+// flow sequences and a 50,000-digit scalar must be refused or kept, never crash.
+TEST(YamlJsonTest, HostileDocumentsAreRefusedNamingTheLimit) {
+  std::string bomb = "metadata:\n  labels:\n    a: &a [x, x, x, x, x, x, x, x, x]\n";
+  std::string prev = "a";
+  for (int i = 0; i < 9; ++i) {
+    const std::string name = "b" + std::to_string(i);
+    bomb += "    " + name + ": &" + name + " [";
+    for (int k = 0; k < 9; ++k) bomb += (k ? ", *" : "*") + prev;
+    bomb += "]\n";
+    prev = name;
+  }
+  auto r = yaml_document_to_json(bomb);
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("aliases"), std::string::npos) << r.status().message();
+
+  auto deep = yaml_document_to_json("spec: " + std::string(5000, '[') + std::string(5000, ']'));
+  ASSERT_FALSE(deep.is_ok());
+  EXPECT_NE(deep.status().message().find("nested deeper than"), std::string::npos)
+      << deep.status().message();
+  std::string dashes;
+  for (int i = 0; i < 5000; ++i) dashes += "- ";
+  auto block = yaml_document_to_json(dashes + "x\n");
+  ASSERT_FALSE(block.is_ok());
+  EXPECT_NE(block.status().message().find("nested deeper than"), std::string::npos)
+      << block.status().message();
+
+  auto big = yaml_document_to_json(std::string(kMaxYamlBytes + 1, '#'));
+  ASSERT_FALSE(big.is_ok());
+  EXPECT_NE(big.status().message().find("bytes, more than the limit"), std::string::npos);
+
+  // Found by tests/fuzz/yaml_manifest_fuzz: bytes that are not UTF-8 made JSON dump() throw.
+  for (const char* bad : {"a: \xff\n", "a: \xc0\xaf\n", "a: \xed\xa0\x80\n", "\xe2\x82: 1\n",
+                          "a: [\"x\", \"\xf4\x90\x80\x80\"]\n"}) {
+    auto r = yaml_document_to_json(bad);
+    ASSERT_FALSE(r.is_ok()) << bad;
+    EXPECT_NE(r.status().message().find("UTF-8"), std::string::npos) << r.status().message();
+  }
+  auto utf8 = yaml_document_to_json("name: \"caf\xc3\xa9 \xf0\x9f\x98\x80\"\n");
+  ASSERT_TRUE(utf8.is_ok()) << utf8.status().message();
+  EXPECT_EQ((*utf8)["name"].dump(), "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"");
+
+  auto digits = yaml_document_to_json("n: " + std::string(50000, '7'));
+  ASSERT_TRUE(digits.is_ok());
+  EXPECT_EQ((*digits)["n"], std::string(50000, '7'));  // past int64: kept as written
+}
+
 TEST(YamlJsonTest, NumberSyntaxIsWhatAWriterMustQuote) {
   for (const char* s : {"42", "-7", "0x1F", "0o17", "1.5", "1e3", ".inf", "-.inf", ".nan",
                         "99999999999999999999999"})
