@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 
@@ -11,6 +12,8 @@
 #include "common/constant_time.h"
 #include "common/log.h"
 #include "controlplane/control_plane.h"
+#include "server/connection_watchdog.h"
+#include "server/elastic_thread_pool.h"
 #include "server/emr_api.h"
 #include "server/http_metrics.h"
 #include "server/http_status.h"
@@ -54,6 +57,46 @@ void set_family_error(Family family, httplib::Response& res, int http, const std
   }
 }
 
+// The connection this thread serves (its ConnectionWatchdog id; 0: none).
+thread_local uint64_t t_connection = 0;
+
+std::string media_type_of(const httplib::Request& req) {
+  std::string ct = req.get_header_value("Content-Type");
+  if (size_t semi = ct.find(';'); semi != std::string::npos) ct.resize(semi);
+  while (!ct.empty() && std::isspace(static_cast<unsigned char>(ct.back()))) ct.pop_back();
+  std::transform(ct.begin(), ct.end(), ct.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ct;
+}
+
+// Why a request that may change state is refused as a browser's cross-site request, or "".
+// Browsers send these three media types (and an Origin) from any page without asking the server
+// first; every Eddy API takes JSON or YAML, which a page of another origin cannot send. A
+// request whose Origin is another site is refused unless it carries X-Requested-By, which only a
+// same-origin page or a non-browser client can add (Livy's CSRF rule).
+std::string cross_site_refusal(const httplib::Request& req, int* http) {
+  if (req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS") return "";
+  const std::string type = media_type_of(req);
+  if (type == "text/plain" || type == "application/x-www-form-urlencoded" ||
+      type == "multipart/form-data") {
+    *http = 415;
+    return "a request body of type " + type +
+           " is not accepted: send JSON with 'Content-Type: application/json' (or a manifest as "
+           "application/yaml)";
+  }
+  const std::string origin = req.get_header_value("Origin");
+  if (!origin.empty() && !req.has_header("X-Requested-By")) {
+    const std::string host = req.get_header_value("Host");
+    if (origin != "http://" + host && origin != "https://" + host) {
+      *http = 403;
+      return "cross-origin request from " + origin.substr(0, 200) +
+             " refused: a browser page of another site may not change this server's state "
+             "(non-browser clients: omit Origin or send X-Requested-By)";
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -73,6 +116,7 @@ class ApiServer::HttpServer : public httplib::Server {
 
 ApiServer::ApiServer(ApiServerOptions options)
     : options_(std::move(options)),
+      watchdog_(std::make_unique<ConnectionWatchdog>()),
       server_(std::make_unique<HttpServer>()),
       metrics_(std::make_unique<HttpMetrics>()) {}
 
@@ -95,6 +139,12 @@ std::string ApiServer::metrics_text() {
       "# TYPE eddy_http_watch_streams gauge\n"
       "eddy_http_watch_streams " +
       std::to_string(native_ ? native_->active_watches() : 0) + "\n";
+  text +=
+      "# HELP eddy_http_connections_timed_out_total Connections closed for missing their header "
+      "or body deadline.\n"
+      "# TYPE eddy_http_connections_timed_out_total counter\n"
+      "eddy_http_connections_timed_out_total " +
+      std::to_string(watchdog_->expired()) + "\n";
   return text;
 }
 
@@ -191,7 +241,20 @@ Status ApiServer::start(controlplane::ControlPlane* control_plane) {
 
 void ApiServer::configure_server() {
   const size_t threads = std::max<size_t>(options_.threads, 4);
-  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  ConnectionWatchdog* watchdog = watchdog_.get();
+  const auto header_timeout = std::chrono::seconds(options_.header_timeout_seconds);
+  server_->new_task_queue = [threads, watchdog, header_timeout] {
+    return new ElasticThreadPool(
+        threads, [watchdog, header_timeout](int sock, const std::function<void()>& task) {
+          const uint64_t id =
+              sock >= 0 ? watchdog->watch(sock, ConnectionWatchdog::Clock::now() + header_timeout)
+                        : 0;
+          t_connection = id;
+          task();
+          t_connection = 0;
+          if (id != 0) watchdog->forget(id);
+        });
+  };
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_read_timeout(options_.read_timeout_seconds, 0);
   server_->set_write_timeout(options_.write_timeout_seconds, 0);
@@ -214,18 +277,37 @@ void ApiServer::configure_server() {
     current_request() = RequestContext{};
     current_request().start = std::chrono::steady_clock::now();
     current_request().started = true;
-    if (options_.token.empty() || req.path == "/healthz")
-      return httplib::Server::HandlerResponse::Unhandled;
+    // The headers are in; the body (read next, by httplib or a route's content reader) has its
+    // own deadline.
+    if (t_connection != 0)
+      watchdog_->set_deadline(t_connection, ConnectionWatchdog::Clock::now() +
+                                                std::chrono::seconds(options_.body_timeout_seconds));
+    // HTTP/1.1: a request without Content-Length or Transfer-Encoding has no body. httplib 0.11
+    // would wait for one until the connection closes (`curl -XPOST .../cancel` hung, then got
+    // 400): say so in the headers it reads next. The Request is httplib's own, not const.
+    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))
+      const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
+    auto admitted = [&] {
+      int http = 0;
+      const std::string why = cross_site_refusal(req, &http);
+      if (why.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      res.set_header("Connection", "close");  // the unread body must not be parsed as a request
+      set_family_error(family_of(req), res, http, http == 415 ? "UnsupportedMediaType"
+                                                              : "PermissionDenied",
+                       http == 415 ? "InvalidRequestException" : "AccessDeniedException", why);
+      return httplib::Server::HandlerResponse::Handled;
+    };
+    if (options_.token.empty() || req.path == "/healthz") return admitted();
     const std::string auth = req.get_header_value("Authorization");
     if (auth.size() > 7 && strncasecmp(auth.c_str(), "Bearer ", 7) == 0 &&
         constant_time_equal(auth.substr(7), options_.token)) {
-      return httplib::Server::HandlerResponse::Unhandled;
+      return admitted();
     }
     // A signature covers the body, which httplib reads after this handler: the route's
     // wrapper (register_routes) verifies it.
     if (aws::is_sigv4_authorization(auth)) {
       current_request().sigv4 = true;
-      return httplib::Server::HandlerResponse::Unhandled;
+      return admitted();
     }
     res.set_header("WWW-Authenticate", "Bearer realm=\"eddy\"");
     res.set_header("Connection", "close");  // the unread body must not be parsed as a request
@@ -279,6 +361,11 @@ void ApiServer::configure_server() {
             emr_type = "InvalidRequestException";
             message = "malformed HTTP request";
             break;
+          case 414:
+            code = "InvalidArgument";
+            emr_type = "InvalidRequestException";
+            message = "the request URL is longer than the limit of 8192 bytes";
+            break;
           default:
             break;
         }
@@ -296,6 +383,12 @@ void ApiServer::configure_server() {
     }
     const std::string route = current_request().route ? current_request().route->path : "unmatched";
     metrics_->record(req.method, route, res.status, seconds);
+    // Next: the response is written, then the connection waits for another request's headers.
+    if (t_connection != 0)
+      watchdog_->set_deadline(
+          t_connection, ConnectionWatchdog::Clock::now() +
+                            std::chrono::seconds(options_.write_timeout_seconds + 5 +
+                                                 options_.header_timeout_seconds));
     EDDY_LOG(LogLevel::kDebug, "http " << req.remote_addr << " " << req.method << " " << req.path
                                        << " " << res.status << " "
                                        << static_cast<int64_t>(seconds * 1e6) << "us");
@@ -309,6 +402,9 @@ void ApiServer::register_routes() {
     httplib::Server::Handler handler = [this, route](const httplib::Request& req,
                                                      httplib::Response& res) {
       current_request().route = route;
+      // The request is in: a handler may run as long as it must (watch streams, long polls).
+      if (t_connection != 0)
+        watchdog_->set_deadline(t_connection, ConnectionWatchdog::Clock::time_point::max());
       if (current_request().sigv4) {
         Status s = route->tag != "emr"
                        ? permission_denied("AWS SigV4 signatures are accepted on the EMR API "
@@ -323,17 +419,50 @@ void ApiServer::register_routes() {
       }
       route->handler(req, res);
     };
+    // httplib 0.11 caps a body by its Content-Length only, and reads a chunked one whole (a
+    // 100 MB chunked POST was stored): routes that take a body read it here, capped either way.
+    httplib::Server::HandlerWithContentReader with_body =
+        [this, handler](const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& reader) {
+          std::string body;
+          bool too_large = false;
+          const bool read = reader([&](const char* data, size_t n) {
+            if (body.size() + n > options_.max_body_bytes) {
+              too_large = true;
+              return false;
+            }
+            body.append(data, n);
+            return true;
+          });
+          if (!read || too_large) {
+            res.set_header("Connection", "close");  // the rest of the body is not read
+            if (too_large || res.status == 413) {
+              res.status = 413;
+              return set_family_error(family_of(req), res, 413, "PayloadTooLarge",
+                                      "InvalidRequestException",
+                                      "the request body is larger than the limit of " +
+                                          std::to_string(options_.max_body_bytes) + " bytes");
+            }
+            return set_family_error(family_of(req), res, 400, "InvalidArgument",
+                                    "InvalidRequestException",
+                                    "the request body could not be read (closed early or "
+                                    "malformed chunked encoding)");
+          }
+          httplib::Request with = req;  // matches point into req.path, alive for the call
+          with.body = std::move(body);
+          handler(with, res);
+        };
     const std::string pattern = route_regex(r.path);
     if (r.method == "GET") {
       server_->Get(pattern, handler);
     } else if (r.method == "POST") {
-      server_->Post(pattern, handler);
+      server_->Post(pattern, with_body);
     } else if (r.method == "PUT") {
-      server_->Put(pattern, handler);
+      server_->Put(pattern, with_body);
     } else if (r.method == "DELETE") {
-      server_->Delete(pattern, handler);
+      server_->Delete(pattern, with_body);
     } else if (r.method == "PATCH") {
-      server_->Patch(pattern, handler);
+      server_->Patch(pattern, with_body);
     } else {
       EDDY_CHECK(false) << "unsupported method " << r.method << " for " << r.path;
     }

@@ -6,7 +6,11 @@
 // Every route lives in ONE table (server/routes.h): the same entries register the handlers with
 // httplib and produce /openapi.json, so the document cannot drift from what is served.
 //
-// What the server guarantees for every request: bodies over max_body_bytes get 413; when bound
+// What the server guarantees for every request: bodies over max_body_bytes get 413 (chunked
+// ones too); headers and bodies must arrive within their deadlines or the connection is closed
+// (server/connection_watchdog.h); a body must be JSON or YAML, never a browser form's or
+// text/plain (415), and a state-changing request from a browser page of another origin is
+// refused (403; the cross-site request forgery a loopback server is exposed to); when bound
 // to a non-loopback address every route except /healthz needs `Authorization: Bearer TOKEN`
 // (constant-time compare; EMR clients too — see docs/livy.md for boto3); an exception escaping a
 // handler becomes a 500 in the API's error shape (the server never dies of a request); every
@@ -45,16 +49,20 @@ struct ApiServerOptions {
   std::string host = "127.0.0.1";
   int port = 8998;                   // 0: an ephemeral port (see ApiServer::port())
   std::string token;                 // required when `host` is not loopback
-  size_t threads = 256;              // a connection holds a thread while it is open:
-                                     // ≥ 200 concurrent clients plus watches and leases
-  size_t max_body_bytes = 8u << 20;  // larger bodies: 413
-  int read_timeout_seconds = 30;
-  int write_timeout_seconds = 30;
+  // A connection holds a thread while it is open; threads start as connections need them, up
+  // to this ceiling (server/elastic_thread_pool.h), so idle or slow clients never queue others.
+  size_t threads = 4096;
+  size_t max_body_bytes = 8u << 20;  // larger bodies, whatever their encoding: 413
+  int read_timeout_seconds = 30;     // per read (httplib's)
+  int write_timeout_seconds = 30;    // per write (httplib's)
+  int header_timeout_seconds = 10;   // a request's line and headers, in total
+  int body_timeout_seconds = 60;     // a request's body, in total, once its headers are in
   int listen_backlog = 1024;                // httplib's built-in backlog is 5
   Micros watch_ping_interval = 15'000'000;  // ": ping" comment on idle watch streams
 };
 
 class NativeApi;
+class ConnectionWatchdog;
 class LivyApi;
 class EmrApi;
 class HttpMetrics;
@@ -96,6 +104,7 @@ class ApiServer {
 
   ApiServerOptions options_;
   controlplane::ControlPlane* control_plane_ = nullptr;
+  std::unique_ptr<ConnectionWatchdog> watchdog_;  // outlives server_'s threads (declared first)
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<HttpMetrics> metrics_;
   std::unique_ptr<NativeApi> native_;

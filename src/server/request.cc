@@ -56,6 +56,11 @@ Result<json> parse_json_body(const std::string& body) {
     if (size_t close = what.find("] "); what.rfind("[json.", 0) == 0 && close != std::string::npos)
       what = what.substr(close + 2);
     return invalid_argument("invalid JSON: " + what);
+  } catch (const json::exception& e) {
+    // out_of_range.406: a number such as 1e400 that no double holds.
+    std::string what = e.what();
+    if (size_t close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
+    return invalid_argument("invalid JSON: " + what);
   }
 }
 
