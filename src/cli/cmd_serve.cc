@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -157,6 +159,39 @@ Result<std::optional<cluster::Confinement>> confinement(const ServeArgs& a,
   return std::optional<cluster::Confinement>(std::move(c));
 }
 
+// One server per data directory: a second one on the same SQLite store would run its own
+// controllers and start a second set of workers over the same work dirs. An flock() on
+// DATA_DIR/serve.lock, held until exit (the kernel drops it when the process dies, even of
+// kill -9, and O_CLOEXEC keeps it out of workers); the file names the holder's pid.
+Result<int> lock_data_dir(const std::string& data_dir) {
+  const std::string path = data_dir + "/serve.lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return io_error(path + ": cannot open: " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    char buf[32] = {0};
+    const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+    ::close(fd);
+    std::string pid = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "?";
+    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+    return failed_precondition("--data-dir " + data_dir + " is in use by another eddy serve (pid " +
+                               pid + "); stop it, or give this one another --data-dir");
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0)
+    EDDY_WARN("eddy serve: " << path << ": cannot record the pid: " << std::strerror(errno));
+  return fd;
+}
+
+// Every open connection holds a descriptor and a thread: lift the soft descriptor limit to the
+// hard one so thousands of clients are served rather than refused at 1,024.
+void raise_open_file_limit() {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &r);
+  }
+}
+
 std::string url_host(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
@@ -168,6 +203,13 @@ Status run_serve(const ServeArgs& a) {
   std::filesystem::create_directories(a.data_dir, ec);
   if (ec) return io_error("--data-dir " + a.data_dir + ": cannot create: " + ec.message());
   const std::string data_dir = std::filesystem::absolute(a.data_dir).lexically_normal().string();
+  // The store, the token and workers' scratch space: the owner's alone (docs/security.md).
+  if (::chmod(data_dir.c_str(), 0700) != 0)
+    return io_error("--data-dir " + data_dir + ": cannot make it private (chmod 0700): " +
+                    std::strerror(errno));
+  EDDY_ASSIGN_OR_RETURN(const int lock_fd, lock_data_dir(data_dir));
+  (void)lock_fd;  // held until the process exits
+  raise_open_file_limit();
 
   // Signals are taken by sigwait() on this thread: block them before any thread starts, so that
   // every thread inherits the mask.
@@ -182,6 +224,14 @@ Status run_serve(const ServeArgs& a) {
   const bool loopback = server::is_loopback_host(bind.host);
   if (!a.token_file.empty()) {
     EDDY_ASSIGN_OR_RETURN(token, read_token_file(a.token_file));
+    // The token is all that stands between the network and every job's power: refuse one that
+    // can be guessed (eddy serve's own are 64 hex digits).
+    constexpr size_t kMinTokenLength = 16;
+    if (token.size() < kMinTokenLength)
+      return invalid_argument("--token-file " + a.token_file + ": the token has " +
+                              std::to_string(token.size()) + " characters; eddy serve needs at " +
+                              "least " + std::to_string(kMinTokenLength) +
+                              " (e.g. `head -c 32 /dev/urandom | xxd -p -c 64`)");
   } else if (!loopback) {
     bool generated = false;
     EDDY_ASSIGN_OR_RETURN(token, data_dir_token(data_dir, &generated));

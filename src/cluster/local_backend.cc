@@ -83,7 +83,11 @@ Result<WorkerHandle> LocalBackend::launch(const WorkerLaunch& l) {
 
   std::vector<std::string> argv = {l.eddy_binary, "worker",  "--server", l.server_url,
                                    "--cluster",   l.cluster, "--name",   l.worker,
-                                   "--work-dir",  work_dir,  "--cores",  std::to_string(l.cores)};
+                                   "--work-dir",  work_dir,  "--cores",  std::to_string(l.cores),
+                                   // A local worker outlives its server only to be re-attached
+                                   // by a restart (seconds, not minutes): one whose server is
+                                   // gone for good must not linger (issue 19 saw 10 minutes).
+                                   "--orphan-timeout", kLocalOrphanTimeout};
   if (l.memory_bytes > 0) {
     argv.push_back("--memory");
     argv.push_back(std::to_string(l.memory_bytes));

@@ -19,6 +19,10 @@
 
 namespace eddy::cluster {
 
+// How long a local worker waits for an unreachable server (a restart) before it stops its task
+// and exits; workers elsewhere keep `eddy worker`'s default (10 min), as a network can fail.
+inline constexpr const char* kLocalOrphanTimeout = "2m";
+
 class LocalBackend final : public WorkerBackend {
  public:
   std::string name() const override { return "local"; }

@@ -1,5 +1,9 @@
 #include "store/sqlite_store.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <sqlite3.h>
 
 #include <limits>
@@ -110,6 +114,15 @@ Status SqliteStore::error(const char* what) const {
 }
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, Clock* clock) {
+  // The store holds every manifest and the workers' token: the owner's alone (0600; SQLite
+  // gives its -wal and -shm files the database file's mode). An existing file is tightened too.
+  if (path != ":memory:") {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      (void)::fchmod(fd, 0600);
+      ::close(fd);
+    }
+  }
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
