@@ -253,13 +253,21 @@ Result<json> ApiClient::get(const std::string& plural, const std::string& name) 
 }
 
 Result<json> ApiClient::list(const std::string& plural, const std::string& selector) {
-  std::string path = collection_path(plural);
-  if (!selector.empty()) path += "?labelSelector=" + percent_encode(selector);
-  EDDY_ASSIGN_OR_RETURN(json j, call("GET", path, nullptr));
-  if (!j.is_object() || !j.contains("items") || !j["items"].is_array())
-    return internal_error("GET " + path + ": expected a list with \"items\", got " +
-                          excerpt(j.dump()));
-  return std::move(j["items"]);
+  std::string base = collection_path(plural) + "?limit=500";
+  if (!selector.empty()) base += "&labelSelector=" + percent_encode(selector);
+  json all = json::array();
+  std::string path = base;
+  for (;;) {  // the server answers in pages (metadata.continue)
+    EDDY_ASSIGN_OR_RETURN(json j, call("GET", path, nullptr));
+    if (!j.is_object() || !j.contains("items") || !j["items"].is_array())
+      return internal_error("GET " + path + ": expected a list with \"items\", got " +
+                            excerpt(j.dump()));
+    for (auto& item : j["items"]) all.push_back(std::move(item));
+    const json* meta = j.contains("metadata") ? &j["metadata"] : nullptr;
+    if (meta == nullptr || !meta->contains("continue") || !(*meta)["continue"].is_string()) break;
+    path = base + "&continue=" + percent_encode((*meta)["continue"].get<std::string>());
+  }
+  return all;
 }
 
 Result<json> ApiClient::put(const std::string& plural, const std::string& name,

@@ -44,7 +44,9 @@ Result<TaskInvocation> TaskInvocation::run_manifest(const std::string& file,
 TaskInvocation TaskInvocation::run_builtin(const std::string& builtin,
                                            const std::vector<std::string>& args) {
   TaskInvocation t;
-  t.argv = {"run", builtin};
+  // "--": the job's arguments are never eddy's flags (a Livy batch's args once reached
+  // `eddy run` as `--threads 256`).
+  t.argv = {"run", builtin, "--"};
   t.argv.insert(t.argv.end(), args.begin(), args.end());
   return t;
 }

@@ -17,7 +17,7 @@ TEST(TaskInvocation, BuildsEachTaskShape) {
   EXPECT_EQ(TaskInvocation::run_manifest("job.yaml", {"=x"}).status().message(),
             "args: '=x': a job manifest takes parameters as name=value");
   EXPECT_EQ(TaskInvocation::run_builtin("builtin:pi", {"4"}).argv,
-            (std::vector<std::string>{"run", "builtin:pi", "4"}));
+            (std::vector<std::string>{"run", "builtin:pi", "--", "4"}));
   auto sql = TaskInvocation::sql("SELECT 1", {{"t", "json", "/d/t"}, {"u", "auto", "/d/u"}},
                                  std::string("/out"));
   EXPECT_EQ(sql.argv, (std::vector<std::string>{"sql", "--format", "json", "--table",

@@ -62,6 +62,7 @@ Result<Resource> ResourceService::create(Resource r) {
   }
   r.kind = info->kind;
   if (!r.name.empty()) EDDY_RETURN_IF_ERROR(resources::validate_name(r.name, "metadata.name"));
+  EDDY_RETURN_IF_ERROR(resources::reject_nul_bytes(r.spec, "spec"));
   EDDY_RETURN_IF_ERROR(info->validate_spec(r.spec));
   r.status = nlohmann::json::object();
   KindController* controller = controller_of(r.kind);
@@ -95,6 +96,7 @@ Result<Resource> ResourceService::update_spec(const Resource& r) {
   if (info == nullptr) return invalid_argument("kind: unknown kind '" + r.kind + "'");
   Resource next = r;
   next.kind = info->kind;
+  EDDY_RETURN_IF_ERROR(resources::reject_nul_bytes(next.spec, "spec"));
   EDDY_RETURN_IF_ERROR(info->validate_spec(next.spec));
   EDDY_ASSIGN_OR_RETURN(Resource cur, store_->get(next.kind, next.name));
   if (next.version != 0 && next.version != cur.version)

@@ -157,7 +157,7 @@ TEST_F(ControlPlaneTest, BatchRunsOnAWorkerAndIsAccounted) {
   EXPECT_EQ(b.status["state"], "starting");
   nlohmann::json task = lease("emr", "emr-w0");
   ASSERT_TRUE(task.is_object());
-  EXPECT_EQ(task["argv"], nlohmann::json({"run", "builtin:pi", "4"}));
+  EXPECT_EQ(task["argv"], nlohmann::json({"run", "builtin:pi", "--", "4"}));
   EXPECT_EQ(state("Batch", "batch-0"), "running");
   cp_->reconcile_now();  // the lease only signals the cluster (no store I/O on that path)
   EXPECT_EQ(state("Cluster", "emr"), "RUNNING");

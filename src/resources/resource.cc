@@ -207,6 +207,23 @@ Result<Resource> from_json(const nlohmann::json& j, bool trusted) {
   return r;
 }
 
+Status reject_nul_bytes(const nlohmann::json& v, const std::string& path) {
+  auto has_nul = [](const std::string& s) { return s.find('\0') != std::string::npos; };
+  if (v.is_string() && has_nul(v.get_ref<const std::string&>()))
+    return invalid_argument(path + ": contains a NUL byte (\\u0000), which no field accepts");
+  if (v.is_array()) {
+    for (size_t i = 0; i < v.size(); ++i)
+      EDDY_RETURN_IF_ERROR(reject_nul_bytes(v[i], path + "[" + std::to_string(i) + "]"));
+  } else if (v.is_object()) {
+    for (const auto& [key, item] : v.items()) {
+      if (has_nul(key))
+        return invalid_argument(path + ": a key contains a NUL byte (\\u0000)");
+      EDDY_RETURN_IF_ERROR(reject_nul_bytes(item, path + "." + key));
+    }
+  }
+  return Status::ok();
+}
+
 Status validate_name(const std::string& name, const std::string& what) {
   bool ok = !name.empty() && name.size() <= 63 && is_alnum_lower(name.front()) &&
             is_alnum_lower(name.back());

@@ -46,6 +46,10 @@ nlohmann::json to_json(const Resource& r);
 // cannot set them. Errors name the field ("metadata.name: expected a string").
 Result<Resource> from_json(const nlohmann::json& j, bool trusted);
 
+// kInvalidArgument naming the first string (or key) under `v` that holds a NUL byte: no Eddy
+// field has a use for one, and a path or argument with one is cut short where it reaches the
+// operating system (the server checks one string and the worker's argv gets another).
+Status reject_nul_bytes(const nlohmann::json& v, const std::string& path);
 // Kubernetes DNS-1123 label rules (lower-case alphanumerics and '-', 1-63 chars, starting and
 // ending alphanumeric). Error message names `what`.
 Status validate_name(const std::string& name, const std::string& what);

@@ -26,6 +26,9 @@ using nlohmann::json;
 
 namespace {
 
+constexpr int64_t kDefaultListLimit = 500;  // kubectl asks for 500 per page too
+constexpr int64_t kMaxListLimit = 5000;
+
 std::string media_type(const httplib::Request& req) {
   std::string ct = req.get_header_value("Content-Type");
   if (size_t semi = ct.find(';'); semi != std::string::npos) ct.resize(semi);
@@ -296,7 +299,7 @@ void NativeApi::add_routes(std::vector<Route>* routes) {
       bind(&NativeApi::create));
   add("GET", "/v1/{plural}",
       "List resources (labelSelector), or watch them as server-sent events", "native",
-      {"labelSelector", "watch"}, {}, 200, bind(&NativeApi::list));
+      {"labelSelector", "watch", "limit", "continue"}, {}, 200, bind(&NativeApi::list));
   add("GET", "/v1/{plural}/{name}", "Get a resource, or watch it (watch=1)", "native", {"watch"},
       {}, 200, bind(&NativeApi::get));
   add("PUT", "/v1/{plural}/{name}", "Replace a resource's spec and labels", "native", {},
@@ -334,13 +337,37 @@ void NativeApi::list(const httplib::Request& req, httplib::Response& res) {
     if (!sel.is_ok()) return set_native_error(res, sel.status().with_context("labelSelector"));
     selector = std::move(sel).value();
   }
+  // Pages, as Kubernetes lists do (limit, metadata.continue): one answer never holds every
+  // resource ever created. The continue token is the last id of the page (ids only grow).
+  auto limit = query_int(req, "limit", kDefaultListLimit);
+  if (!limit.is_ok()) return set_native_error(res, limit.status());
+  if (*limit <= 0 || *limit > kMaxListLimit)
+    return set_native_error(res, invalid_argument("limit: expected 1 to " +
+                                                  std::to_string(kMaxListLimit)));
+  int64_t after = -1;
+  if (req.has_param("continue")) {
+    auto token = query_int(req, "continue", -1);
+    if (!token.is_ok())
+      return set_native_error(res, invalid_argument("continue: not a token this server gave"));
+    after = *token;
+  }
   auto items = cp_->resources().list((*info)->kind, selector);
   if (!items.is_ok()) return set_native_error(res, items.status());
+  std::vector<const resources::Resource*> page;
+  for (const auto& r : *items)
+    if (r.id > after) page.push_back(&r);
+  std::sort(page.begin(), page.end(), [](auto* a, auto* b) { return a->id < b->id; });
+  json meta = json::object();
+  if (page.size() > static_cast<size_t>(*limit)) {
+    page.resize(static_cast<size_t>(*limit));
+    meta["continue"] = std::to_string(page.back()->id);
+  }
   json arr = json::array();
-  for (const auto& r : *items) arr.push_back(resources::to_json(r));
+  for (const auto* r : page) arr.push_back(resources::to_json(*r));
   set_json(res, 200,
            {{"apiVersion", resources::kApiVersion},
             {"kind", (*info)->kind + "List"},
+            {"metadata", std::move(meta)},
             {"items", std::move(arr)}});
 }
 
