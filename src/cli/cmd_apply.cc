@@ -27,6 +27,7 @@
 #include "cli/api_client.h"
 #include "cli/commands.h"
 #include "cli/resource_printer.h"
+#include "common/yaml_json.h"
 
 namespace eddy::cli {
 namespace {
@@ -136,6 +137,7 @@ std::vector<Document> parse_yaml_file(const std::string& name, const std::string
   for (const auto& [first_line, chunk] : split_documents(text)) {
     Document d;
     try {
+      yaml_preflight(chunk);
       YAML::Node node = YAML::Load(chunk);
       if (node.IsNull() || !node.IsDefined()) continue;  // only comments or markers
       d.label = name + ": document " + std::to_string(++index);

@@ -2,6 +2,9 @@
 #include "common/yaml_json.h"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+
+#include <sstream>
 
 #include <charconv>
 #include <cstdint>
@@ -221,12 +224,58 @@ Result<json> yaml_to_json(const YAML::Node& node, const std::string& path) {
   }
 }
 
+namespace {
+
+class EventBudget : public YAML::EventHandler {
+ public:
+  explicit EventBudget(size_t limit) : left_(limit) {}
+  void OnDocumentStart(const YAML::Mark& m) override { tick(m); }
+  void OnDocumentEnd() override { tick(last_); }
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { tick(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { tick(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    tick(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    tick(m);
+  }
+  void OnSequenceEnd() override { tick(last_); }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    tick(m);
+  }
+  void OnMapEnd() override { tick(last_); }
+
+ private:
+  void tick(const YAML::Mark& m) {
+    last_ = m;
+    if (left_-- == 0)
+      throw YAML::ParserException(m, "the parser makes no progress here (a ',' outside [ ] or "
+                                     "{ }?)");
+  }
+  size_t left_;
+  YAML::Mark last_ = YAML::Mark::null_mark();
+};
+
+}  // namespace
+
+void yaml_preflight(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  EventBudget budget(4 * text.size() + 64);
+  while (parser.HandleNextDocument(budget)) {
+  }
+}
+
 Result<json> yaml_document_to_json(const std::string& text) {
   if (text.size() > kMaxYamlBytes)
     return invalid_argument("invalid YAML: the document has " + std::to_string(text.size()) +
                             " bytes, more than the limit of " + std::to_string(kMaxYamlBytes));
   std::vector<YAML::Node> docs;
   try {
+    yaml_preflight(text);
     docs = YAML::LoadAll(text);
   } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own guard; its message says "bad file"
     return invalid_argument("invalid YAML at line " + std::to_string(e.mark.line + 1) +

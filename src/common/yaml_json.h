@@ -36,6 +36,14 @@ inline constexpr int kMaxYamlDepth = 64;
 inline constexpr size_t kMaxYamlValues = 200'000;  // ~20 MB of JSON at worst
 inline constexpr size_t kMaxYamlBytes = 2u << 20;   // Kubernetes objects stay under 1.5 MB
 
+// Runs yaml-cpp's event parser over `text` and throws YAML::ParserException where it stops
+// making progress: yaml-cpp 0.7 loops forever, allocating, on some malformed documents (a ','
+// outside [ ] or { }, such as "," or "- a\n,"; found by tests/fuzz/yaml_manifest_fuzz). A
+// document yields at most a few events per byte, so the budget is 4 per byte. Every reader of
+// YAML calls this before YAML::Load/LoadAll (yaml_document_to_json does); it throws what Load
+// would for other syntax errors, so callers keep their one catch.
+void yaml_preflight(const std::string& text);
+
 // A plain (unquoted, untagged) scalar's value under the rules above.
 nlohmann::json yaml_plain_scalar(std::string_view text);
 // True when `text` has the syntax of a YAML number (including integers too big for int64 and

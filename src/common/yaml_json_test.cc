@@ -149,6 +149,13 @@ TEST(YamlJsonTest, HostileDocumentsAreRefusedNamingTheLimit) {
   ASSERT_TRUE(utf8.is_ok()) << utf8.status().message();
   EXPECT_EQ((*utf8)["name"].dump(), "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"");
 
+  // Found by tests/fuzz/yaml_manifest_fuzz: yaml-cpp 0.7 loops forever, allocating, on these.
+  for (const char* hang : {",", "- a\n,", "--- ,", "#c\n,", ",api\n"}) {
+    auto r = yaml_document_to_json(hang);
+    ASSERT_FALSE(r.is_ok()) << hang;
+    EXPECT_NE(r.status().message().find("no progress"), std::string::npos) << r.status().message();
+  }
+
   auto digits = yaml_document_to_json("n: " + std::string(50000, '7'));
   ASSERT_TRUE(digits.is_ok());
   EXPECT_EQ((*digits)["n"], std::string(50000, '7'));  // past int64: kept as written

@@ -114,6 +114,7 @@ Result<std::string> read_manifest_file(const std::string& path) {
 
 Result<std::string> manifest_kind(const std::string& yaml_text, const std::string& origin) {
   try {
+    yaml_preflight(yaml_text);
     YAML::Node root = YAML::Load(yaml_text);
     if (!root.IsMap()) return invalid_argument(origin + ": expected a mapping at the top");
     if (!root["kind"].IsDefined() || !root["kind"].IsScalar())

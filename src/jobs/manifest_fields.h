@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/byte_size.h"
 #include "common/status.h"
+#include "common/yaml_json.h"
 
 namespace eddy::jobs {
 
@@ -43,6 +44,7 @@ Result<Spec> parse_manifest(const std::string& yaml_text, const std::string& ori
                             const std::map<std::string, std::string>& sets, ParseFn parse) {
   Spec spec;
   try {
+    yaml_preflight(yaml_text);
     YAML::Node root = YAML::Load(yaml_text);
     Status s = parse(root, sets, &spec);
     if (!s.is_ok()) return s.with_context(origin);

@@ -157,6 +157,15 @@ deep = "kind: Cluster\nmetadata: {name: deep}\nspec: " + "[" * 5000 + "]" * 5000
 r = s.post(url + "/v1/clusters", data=deep, headers={"Content-Type": "application/yaml"})
 check(r.status_code == 400 and "nest" in r.text.lower(),
       "YAML nested 5,000 deep: 400 naming nesting (%d %s)" % (r.status_code, error_text(r)))
+for text in [",", "- a\n,", "--- ,"]:  # yaml-cpp 0.7 loops forever on these, allocating
+    try:
+        r = s.post(url + "/v1/clusters", data=text, headers={"Content-Type": "application/yaml"},
+                   timeout=10)
+        got = "%d %s" % (r.status_code, error_text(r))
+        ok = r.status_code == 400 and "no progress" in r.text
+    except requests.RequestException as e:
+        got, ok = str(e), False
+    check(ok, "YAML %r: 400 at once (%s)" % (text, got))
 alive(server, url, "YAML bombs")
 
 # 4. body cap with Transfer-Encoding: chunked
