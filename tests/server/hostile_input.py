@@ -13,6 +13,7 @@ usage: hostile_input.py EDDY_BINARY WORK_DIR
 """
 import json
 import os
+import random
 import socket
 import stat
 import subprocess
@@ -21,6 +22,9 @@ import threading
 import time
 
 import requests
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import body_mutations  # noqa: E402
 
 eddy, work = sys.argv[1], sys.argv[2]
 data = os.path.join(work, "data")
@@ -256,6 +260,42 @@ open(tok, "w").write("x\n")
 p = subprocess.run([eddy, "serve", "--bind", "127.0.0.1:0", "--data-dir", os.path.join(work, "d2"),
                     "--token-file", tok], capture_output=True, text=True, timeout=10)
 check(p.returncode != 0 and "token" in p.stderr, "1-character token refused (%s)" % p.stderr.strip())
+
+# Mutated bodies for every API's POST routes: never a 5xx, never a dead server.
+seeds = [
+    ("/sessions", {}, {"kind": "sql", "name": "m", "conf": {"eddy.cluster": "h"}}),
+    ("/batches", {}, {"file": "builtin:pi", "args": ["1"], "name": "mb", "conf": {"eddy.cluster": "h"}}),
+    ("/sessions/%d/statements" % sid, {}, {"code": "SELECT 1", "kind": "sql"}),
+    ("/sessions/%d/completion" % sid, {}, {"code": "SEL", "kind": "sql", "cursor": 3}),
+    ("/v1/clusters", {}, {"apiVersion": "eddy.dev/v1", "kind": "Cluster", "metadata": {"name": "mc", "labels": {"a": "b"}},
+                          "spec": {"workers": 1, "idleTimeout": "1s", "memoryPerWorker": "1GiB"}}),
+    ("/v1/batchjobs", {}, {"kind": "BatchJob", "metadata": {"name": "mj"},
+                           "spec": {"cluster": "h", "manifest": "kind: BatchJob\n"}}),
+    ("/", {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "ElasticMapReduce.RunJobFlow"},
+     {"Name": "emr-m", "ReleaseLabel": "emr-6.2.0", "Instances": {"InstanceCount": 2, "KeepJobFlowAliveWhenNoSteps": True}}),
+    ("/", {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "ElasticMapReduce.DescribeCluster"},
+     {"ClusterId": "j-1"}),
+    ("/v1/workers/register", {}, {"worker": "w-x", "cluster": "h", "pid": 1, "cores": 1, "memoryBytes": 1}),
+]
+rng = random.Random(19)
+server_errors = []
+for path, headers, seed in seeds:
+    h = {"Content-Type": "application/json"}
+    h.update(headers)
+    # Each accepted RunJobFlow starts a cluster with workers: fewer of those.
+    for i in range(30 if "RunJobFlow" in headers.get("X-Amz-Target", "") else 120):
+        text = body_mutations.mutate(seed, rng)
+        try:
+            r = s.post(url + path, data=text.encode("utf-8", "surrogatepass"), headers=h, timeout=30)
+            if r.status_code >= 500 and r.status_code != 503:
+                server_errors.append("%s %d %s <- %s" % (path, r.status_code, r.text[:160], text[:300]))
+        except requests.RequestException as e:
+            server_errors.append("%s: %s <- %s" % (path, e, text[:300]))
+for e in server_errors[:10]:
+    print("      " + e)
+check(not server_errors, "mutated bodies over %d routes: no 5xx (%d)"
+      % (len(seeds), len(server_errors)))
+alive(server, url, "mutated bodies")
 
 # 3. 400 slow clients (a header line every few seconds, never finishing)
 dead_before = s.get(url + "/v1/clusters/h").json()["status"].get("replacedWorkers", 0)
