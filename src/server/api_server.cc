@@ -60,15 +60,6 @@ void set_family_error(Family family, httplib::Response& res, int http, const std
 // The connection this thread serves (its ConnectionWatchdog id; 0: none).
 thread_local uint64_t t_connection = 0;
 
-std::string media_type_of(const httplib::Request& req) {
-  std::string ct = req.get_header_value("Content-Type");
-  if (size_t semi = ct.find(';'); semi != std::string::npos) ct.resize(semi);
-  while (!ct.empty() && std::isspace(static_cast<unsigned char>(ct.back()))) ct.pop_back();
-  std::transform(ct.begin(), ct.end(), ct.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ct;
-}
-
 // Why a request that may change state is refused as a browser's cross-site request, or "".
 // Browsers send these three media types (and an Origin) from any page without asking the server
 // first; every Eddy API takes JSON or YAML, which a page of another origin cannot send. A
@@ -76,7 +67,7 @@ std::string media_type_of(const httplib::Request& req) {
 // same-origin page or a non-browser client can add (Livy's CSRF rule).
 std::string cross_site_refusal(const httplib::Request& req, int* http) {
   if (req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS") return "";
-  const std::string type = media_type_of(req);
+  const std::string type = media_type(req);
   if (type == "text/plain" || type == "application/x-www-form-urlencoded" ||
       type == "multipart/form-data") {
     *http = 415;
@@ -259,7 +250,7 @@ void ApiServer::configure_server() {
   server_->set_read_timeout(options_.read_timeout_seconds, 0);
   server_->set_write_timeout(options_.write_timeout_seconds, 0);
   server_->set_keep_alive_max_count(1000);
-  server_->set_keep_alive_timeout(5);
+  server_->set_keep_alive_timeout(options_.keep_alive_seconds);
   server_->set_tcp_nodelay(true);
   // httplib's default also sets SO_REUSEPORT, which lets a second `eddy serve` bind the same port
   // and silently take half the requests: only SO_REUSEADDR (restart without TIME_WAIT trouble).
@@ -384,11 +375,15 @@ void ApiServer::configure_server() {
     const std::string route = current_request().route ? current_request().route->path : "unmatched";
     metrics_->record(req.method, route, res.status, seconds);
     // Next: the response is written, then the connection waits for another request's headers.
+    // A streamed response (a watch's server-sent events) is written after this for as long as
+    // it lasts: no deadline (its writes still time out, and it pings when idle).
     if (t_connection != 0)
       watchdog_->set_deadline(
-          t_connection, ConnectionWatchdog::Clock::now() +
-                            std::chrono::seconds(options_.write_timeout_seconds + 5 +
-                                                 options_.header_timeout_seconds));
+          t_connection, res.content_provider_
+                            ? ConnectionWatchdog::Clock::time_point::max()
+                            : ConnectionWatchdog::Clock::now() +
+                                  std::chrono::seconds(options_.write_timeout_seconds + options_.keep_alive_seconds +
+                                                       options_.header_timeout_seconds));
     EDDY_LOG(LogLevel::kDebug, "http " << req.remote_addr << " " << req.method << " " << req.path
                                        << " " << res.status << " "
                                        << static_cast<int64_t>(seconds * 1e6) << "us");

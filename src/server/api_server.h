@@ -55,6 +55,7 @@ struct ApiServerOptions {
   size_t max_body_bytes = 8u << 20;  // larger bodies, whatever their encoding: 413
   int read_timeout_seconds = 30;     // per read (httplib's)
   int write_timeout_seconds = 30;    // per write (httplib's)
+  int keep_alive_seconds = 5;        // an idle connection between requests
   int header_timeout_seconds = 10;   // a request's line and headers, in total
   int body_timeout_seconds = 60;     // a request's body, in total, once its headers are in
   int listen_backlog = 1024;                // httplib's built-in backlog is 5

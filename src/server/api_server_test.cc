@@ -2,7 +2,11 @@
 // on non-loopback binds, and a handler that throws costing a 500 rather than the server.
 #include "server/api_server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <set>
 #include <stdexcept>
@@ -246,6 +250,78 @@ TEST(ApiServerAuthTest, BearerTokenIsRequiredOffLoopback) {
                   "application/x-amz-json-1.1");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
+}
+
+// A raw loopback connection to `port` (-1 on failure).
+int connect_to(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+// Issue 19: a client trickling a header line every few seconds held a thread forever.
+TEST(ApiServerDeadlineTest, HeadersThatTrickleAreCutOffAtTheDeadline) {
+  TestServerConfig config;
+  config.api.header_timeout_seconds = 1;
+  TestServer server(config);
+  ASSERT_TRUE(server.start().is_ok());
+  const int fd = connect_to(server.api->port());
+  ASSERT_GE(fd, 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string req = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+  ASSERT_EQ(::send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
+  bool closed = false;
+  for (int i = 0; i < 20 && !closed; ++i) {  // a header line every 300 ms, never the blank line
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const char line[] = "X-Slow: 1\r\n";
+    closed = ::send(fd, line, sizeof line - 1, MSG_NOSIGNAL) < 0;
+    if (!closed) {
+      char c;
+      closed = ::recv(fd, &c, 1, MSG_DONTWAIT) == 0;
+    }
+  }
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_TRUE(closed);
+  EXPECT_LT(waited, std::chrono::seconds(4));
+  ::close(fd);
+  auto res = server.client()->Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_NE(res->body.find("eddy_http_connections_timed_out_total 1"), std::string::npos);
+}
+
+// The deadline set after a response must not cut a watch stream, which is written after it.
+TEST(ApiServerDeadlineTest, AWatchStreamOutlivesTheDeadlineAfterAResponse) {
+  TestServerConfig config;
+  config.api.header_timeout_seconds = 1;
+  config.api.write_timeout_seconds = 1;
+  config.api.keep_alive_seconds = 1;  // after a response: 3 s to write it and read the next
+  TestServer server(config);
+  ASSERT_TRUE(server.start().is_ok());
+  const int fd = connect_to(server.api->port());
+  ASSERT_GE(fd, 0);
+  const std::string req = "GET /v1/clusters?watch=1 HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
+  const auto t0 = std::chrono::steady_clock::now();
+  size_t late_bytes = 0;  // pings (every 100 ms here) after the 3 s deadline would have passed
+  char buf[4096];
+  while (std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5)) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    ASSERT_GT(n, 0) << "the watch stream ended after "
+                    << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+                    << " s";
+    if (std::chrono::steady_clock::now() - t0 > std::chrono::seconds(4)) late_bytes += n;
+  }
+  EXPECT_GT(late_bytes, 0u);
+  ::close(fd);
 }
 
 TEST(ApiServerTest2, ManyConcurrentClients) {

@@ -29,15 +29,6 @@ namespace {
 constexpr int64_t kDefaultListLimit = 500;  // kubectl asks for 500 per page too
 constexpr int64_t kMaxListLimit = 5000;
 
-std::string media_type(const httplib::Request& req) {
-  std::string ct = req.get_header_value("Content-Type");
-  if (size_t semi = ct.find(';'); semi != std::string::npos) ct.resize(semi);
-  while (!ct.empty() && std::isspace(static_cast<unsigned char>(ct.back()))) ct.pop_back();
-  std::transform(ct.begin(), ct.end(), ct.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ct;
-}
-
 bool is_yaml(const std::string& type) {
   return type == "application/yaml" || type == "application/x-yaml" || type == "text/yaml" ||
          type == "text/x-yaml";

@@ -1,6 +1,8 @@
 // Request helpers shared by the API adapters (request.h).
 #include "server/request.h"
 
+#include <algorithm>
+#include <cctype>
 #include <string>
 
 namespace eddy::server {
@@ -74,6 +76,15 @@ Result<int64_t> query_int(const httplib::Request& req, const std::string& key, i
   } catch (const std::exception&) {
   }
   return invalid_argument(key + ": expected an integer, got '" + v + "'");
+}
+
+std::string media_type(const httplib::Request& req) {
+  std::string ct = req.get_header_value("Content-Type");
+  if (size_t semi = ct.find(';'); semi != std::string::npos) ct.resize(semi);
+  while (!ct.empty() && std::isspace(static_cast<unsigned char>(ct.back()))) ct.pop_back();
+  std::transform(ct.begin(), ct.end(), ct.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ct;
 }
 
 bool is_loopback_host(const std::string& host) {

@@ -23,6 +23,8 @@ Result<nlohmann::json> parse_json_body(const std::string& body);
 // An integer query parameter: `dflt` when absent; an error naming the parameter when not an
 // integer.
 Result<int64_t> query_int(const httplib::Request& req, const std::string& key, int64_t dflt);
+// The request's media type: Content-Type without parameters, lower case ("" when absent).
+std::string media_type(const httplib::Request& req);
 // True for "127.0.0.1" (any 127/8), "::1" and "localhost".
 bool is_loopback_host(const std::string& host);
 

@@ -7,7 +7,9 @@ Bad input tried: 50,000-digit YAML scalars, a YAML alias bomb, 400 slow-header c
 chunked 100 MB body, Livy statements of 100,000 spaces and of 20,000 IN-list items, text/plain
 and form-encoded POSTs and a cross-site Origin, 1e400, NUL bytes in a batch's file, `--threads`
 in a batch's args, POST without a body, an 8 KB URL, 20 concurrent sessions of one name, a
-second server on the same data dir, a 1-character token file.
+second server on the same data dir, a 1-character token file, SQL that attaches the live store
+or vacuums into a file, YAML that makes yaml-cpp loop (","), and ~1,000 structure-aware
+mutations of every API's POST bodies (body_mutations.py).
 
 usage: hostile_input.py EDDY_BINARY WORK_DIR
 """

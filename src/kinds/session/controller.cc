@@ -80,16 +80,22 @@ class SessionController : public controlplane::KindController {
         state != SessionState::kBusy)
       return;
     SessionState next = state;
+    const auto statements = list_statements(s_.resources, r.name).value_or({});
     if (state == SessionState::kStarting) {
       auto c = s_.resources.get("Cluster", controlplane::cluster_of(r, s_.options.default_cluster));
       const ClusterState cs =
           c.is_ok() ? resources::state_of(*c, ClusterState::kStarting) : ClusterState::kStarting;
       if (cs == ClusterState::kWaiting || cs == ClusterState::kRunning) next = SessionState::kIdle;
+      // A statement that a worker took shows the session has started, even while the cluster
+      // still waits for its other workers (its WAITING comes with the last one).
+      for (const auto& st : statements)
+        if (resources::state_of(st, StatementState::kWaiting) != StatementState::kWaiting)
+          next = SessionState::kIdle;
       if (cs == ClusterState::kTerminatedWithErrors) next = SessionState::kError;
     }
     if (next != SessionState::kStarting && next != SessionState::kError) {
       bool busy = false;
-      for (const auto& st : list_statements(s_.resources, r.name).value_or({})) {
+      for (const auto& st : statements) {
         StatementState ss = resources::state_of(st, StatementState::kAvailable);
         if (ss == StatementState::kWaiting || ss == StatementState::kRunning ||
             ss == StatementState::kCancelling)
