@@ -66,7 +66,10 @@ void add_help_command(CLI::App& app, eddy::cli::CommandContext& ctx) {
 
 int main(int argc, char** argv) {
   confine_buckets_from_environment();
-  CLI::App app{"Eddy: stream jobs, batch jobs, workflows and ML jobs in one binary"};
+  // Only what exists: workflows and ML jobs are planned (docs/ARCHITECTURE.md), not offered.
+  CLI::App app{
+      "Eddy: stream jobs, batch jobs and SQL in one binary, and a control plane (eddy serve) "
+      "that runs them on clusters"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "eddy 0.1.0");
   eddy::cli::CommandContext ctx;
