@@ -40,7 +40,8 @@ Result<std::unique_ptr<SparkOutput>> SparkOutput::create(const std::string& dir_
     if (!overwrite)
       return Status(StatusCode::kAlreadyExists,
                     "output '" + dir + "' already exists (" + std::to_string(existing->size()) +
-                        " objects); remove it or set overwrite: true on the write step");
+                        " objects); remove it, or replace it: rerun with --set overwrite=true "
+                        "(or overwrite: true on the write step)");
     for (const auto& info : *existing) {
       Status s = store->remove(info.uri);
       if (!s.is_ok()) return s.with_context("output '" + dir + "': removing the old output");

@@ -9,7 +9,8 @@
 //   eddy fs rm [-r] URI        one object, or with -r every object under URI
 // Copies stream through 8 MiB buffers and commit only when the whole object has been read,
 // so a failed copy leaves no partial destination. Errors name the object; exit codes follow
-// cli/exit_codes.h (4 when nothing matches, 5 when S3 cannot be reached).
+// cli/exit_codes.h (4 when nothing matches, 5 when S3 cannot be reached); `ls` of an existing
+// empty directory or bucket lists nothing and succeeds.
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -58,6 +59,13 @@ std::string format_time(Micros t) {
   return buf;
 }
 
+// s3://bucket or s3://bucket/: the bucket itself, no key.
+bool names_bucket(const std::string& uri) {
+  if (!objstore::is_object_store_uri(uri)) return false;
+  const size_t bucket_end = uri.find('/', uri.find("://") + 3);
+  return bucket_end == std::string::npos || bucket_end + 1 == uri.size();
+}
+
 Result<std::vector<ObjectInfo>> list_under(const std::string& uri) {
   EDDY_ASSIGN_OR_RETURN(std::shared_ptr<ObjectStore> store, objstore::store_for(uri));
   return store->list(uri);
@@ -68,7 +76,11 @@ Status ls(const std::string& uri, bool recursive) {
   // slash) shows "PRE dir/" as aws s3 ls does.
   const std::string prefix = is_local_dir(uri) ? with_slash(uri) : uri;
   EDDY_ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, list_under(prefix));
-  if (objects.empty()) return not_found(uri + ": no such file, directory or prefix");
+  // Nothing listed is "not found" unless what was named exists and is empty: a local
+  // directory, or a bucket (its listing succeeded: a missing bucket is S3's 404). S3 has no
+  // empty prefixes (as `aws s3 ls`), so s3://b/nothing/ stays not found.
+  if (objects.empty() && !is_local_dir(uri) && !names_bucket(uri))
+    return not_found(uri + ": no such file, directory or prefix");
   std::string base = prefix;
   if (objstore::is_object_store_uri(prefix)) {
     const size_t bucket_end = prefix.find('/', prefix.find("://") + 3);

@@ -154,7 +154,8 @@ void add_run_command(CLI::App& app, CommandContext& ctx) {
       ->allow_extra_args(false);  // one value per --set: built-in job arguments may follow
   cmd->add_option(
       "--progress", args->progress,
-      "Print metrics on stderr every DURATION (e.g. 5s); the summary is always printed");
+      "Print metrics on stderr every DURATION (e.g. 5s) and when the job ends; the "
+      "summary is printed unless -q");
   cmd->add_option("--threads", args->threads,
                   "Worker threads, overriding the manifest (0 = every core; default: "
                   "$EDDY_THREADS if set)")

@@ -2,7 +2,7 @@
 //
 //   0  success
 //   1  the job or command failed at run time (I/O, remote error, internal error)
-//   2  usage error: unknown flag, missing argument (CLI11's own parse errors)
+//   2  usage error: unknown command or flag, missing argument (cli/usage_error.h)
 //   3  invalid input: a manifest, --set value or input file the user must fix
 //   4  not found: a named file, resource or object does not exist
 //   5  unavailable: a server or remote store could not be reached

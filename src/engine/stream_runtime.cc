@@ -21,8 +21,9 @@ uint64_t StreamStats::skipped_total() const {
 std::string StreamStats::summary(const SlidingWindowCounter& counter, Micros now) const {
   std::ostringstream os;
   double secs = std::max<Micros>(now - started, 1) / 1e6;
-  os << "lines=" << lines << " records=" << records << " filtered=" << filtered
-     << " skipped=" << skipped_total();
+  os << "lines=" << lines << " records=" << records << " filtered=" << filtered;
+  if (filtered > 0 && !filtered_reason.empty()) os << " (" << filtered_reason << ")";
+  os << " skipped=" << skipped_total();
   if (skipped_total() > 0) {
     os << " (";
     bool first = true;
@@ -118,6 +119,7 @@ Status StreamRuntime::sequence(const LineBlock& block, const DecodedBlock& d) {
 
 Status StreamRuntime::run() {
   stats_ = StreamStats{};
+  stats_.filtered_reason = options_.filtered_reason;
   stats_.started = options_.clock->now();
   next_progress_ = stats_.started + options_.progress_interval;
   op_->record_emit_latency(&stats_.emit_latency_ns);
@@ -131,6 +133,8 @@ Status StreamRuntime::run() {
   stats_.late = op_->late();
   stats_.finished = options_.clock->now();
   op_->record_emit_latency(nullptr);
+  // A final line, so that a run shorter than the interval shows its progress too (issue 20).
+  if (options_.progress_interval > 0) maybe_progress(true);
   return s;
 }
 

@@ -31,15 +31,19 @@ struct StreamRuntimeOptions {
   int threads = 1;
   TimeMode time_mode = TimeMode::kEvent;
   double replay_speed = 0;          // 0: as fast as possible; 1: real time; N: N x real time
-  Micros progress_interval = 0;     // 0: no periodic progress lines
+  Micros progress_interval = 0;     // 0: none; else a line every interval and one at the end
   size_t block_bytes = 1 << 20;
   Clock* clock = SystemClock::instance();
+  // What the decoders' filter drops, said beside its count in the summary ("not English"), so
+  // that "filtered=81309" does not read as an error; empty (or nothing filtered): the bare count.
+  std::string filtered_reason;
 };
 
 struct StreamStats {
   uint64_t lines = 0;      // input lines, all of them
   uint64_t bytes = 0;
   uint64_t filtered = 0;   // dropped by a filter (not errors)
+  std::string filtered_reason;  // StreamRuntimeOptions::filtered_reason
   uint64_t records = 0;    // reached the window operator
   uint64_t late = 0;
   std::array<uint64_t, static_cast<size_t>(SkipReason::kCount)> skipped{};
@@ -47,7 +51,8 @@ struct StreamStats {
   Micros started = 0, finished = 0;
   std::vector<uint32_t> emit_latency_ns;
   uint64_t skipped_total() const;
-  // "lines=... records=... skipped=3 (invalid_json=2 ...) late=0 windows=360 ... events/s"
+  // "lines=... records=... filtered=5 (not English) skipped=3 (invalid_json=2 ...) late=0
+  // windows=360 ... events/s"
   std::string summary(const SlidingWindowCounter& counter, Micros now) const;
 };
 

@@ -29,7 +29,33 @@ Result<std::vector<std::string>> uri_list(Fields& f, const std::string& key) {
   return out;
 }
 
-Status parse_sql_step(Fields& f, const std::string& p, BatchSqlStage* sql) {
+// `overwrite` is a parameter of every BatchJob, declared or not (issue 20: users rerun a job
+// into its output all day, and should not have to edit the manifest for it). It is the default
+// of each write's and sql's own `overwrite`, which wins when the step sets it. A manifest may
+// declare the parameter to change its default or to use ${overwrite} in a step.
+constexpr const char* kOverwriteParameter = "overwrite";
+
+// `spec` with `overwrite: "false"` added to its parameters unless it declares it.
+YAML::Node with_overwrite_parameter(YAML::Node spec) {
+  YAML::Node out = YAML::Clone(spec);
+  if (!out["parameters"].IsDefined() || out["parameters"].IsNull())
+    out["parameters"] = YAML::Node(YAML::NodeType::Map);
+  if (out["parameters"].IsMap() && !out["parameters"][kOverwriteParameter].IsDefined())
+    out["parameters"][kOverwriteParameter] = "false";
+  return out;
+}
+
+// The value of the `overwrite` parameter: --set, else the declared default (after
+// with_overwrite_parameter and resolve_parameters checked the declarations' shape).
+Result<bool> overwrite_parameter(YAML::Node spec, const std::map<std::string, std::string>& sets) {
+  auto set = sets.find(kOverwriteParameter);
+  if (set != sets.end()) return parse_boolean(set->second, "--set overwrite");
+  YAML::Node declared = spec["parameters"][kOverwriteParameter];
+  return parse_boolean(declared.IsNull() ? "" : declared.Scalar(),
+                       "spec.parameters.overwrite");
+}
+
+Status parse_sql_step(Fields& f, const std::string& p, bool overwrite, BatchSqlStage* sql) {
   sql->path = p;
   if (!f.has("tables")) return invalid_argument(f.path("tables") + ": missing");
   YAML::Node tables = f.node("tables");
@@ -59,11 +85,12 @@ Status parse_sql_step(Fields& f, const std::string& p, BatchSqlStage* sql) {
       sql->format != "jsonl" && sql->format != "csv" && sql->format != "text")
     return invalid_argument(f.path("format") + ": expected table, json, csv or text, got '" +
                             sql->format + "'");
-  EDDY_ASSIGN_OR_RETURN(sql->overwrite, f.boolean("overwrite", false));
+  EDDY_ASSIGN_OR_RETURN(sql->overwrite, f.boolean("overwrite", overwrite));
   return Status::ok();
 }
 
-Status parse_steps(YAML::Node steps, BatchJobSpec* spec) {
+// `overwrite`: the default of the steps' own `overwrite` (kOverwriteParameter).
+Status parse_steps(YAML::Node steps, bool overwrite, BatchJobSpec* spec) {
   if (!steps.IsSequence() || steps.size() == 0)
     return invalid_argument("spec.steps: expected a list of steps (" + std::string(kPipelineShape) +
                             "; sql)");
@@ -141,14 +168,14 @@ Status parse_steps(YAML::Node steps, BatchJobSpec* spec) {
         return invalid_argument(f.path("uri") + ": missing (an output directory or s3:// prefix)");
       EDDY_ASSIGN_OR_RETURN(int64_t parts, f.integer("partitions", 1, 1, 100000));
       open->options.partitions = static_cast<size_t>(parts);
-      EDDY_ASSIGN_OR_RETURN(open->options.overwrite, f.boolean("overwrite", false));
+      EDDY_ASSIGN_OR_RETURN(open->options.overwrite, f.boolean("overwrite", overwrite));
       spec->stages.push_back(std::move(*open));
       open.reset();
       last.clear();
     } else if (kind == "sql") {
       if (open) return invalid_argument(p + ": 'sql' inside an open pipeline (end it with write)");
       BatchSqlStage sql;
-      EDDY_RETURN_IF_ERROR(parse_sql_step(f, p + ".sql", &sql));
+      EDDY_RETURN_IF_ERROR(parse_sql_step(f, p + ".sql", overwrite, &sql));
       spec->stages.push_back(std::move(sql));
     } else {
       return invalid_argument(p + ": unknown step '" + kind +
@@ -183,10 +210,12 @@ Status parse_spec(YAML::Node root, const std::map<std::string, std::string>& set
   YAML::Node s = top.node("spec");
   EDDY_RETURN_IF_ERROR(top.done());
   if (!s.IsMap()) return invalid_argument("spec: expected a mapping");
-  EDDY_ASSIGN_OR_RETURN(YAML::Node body, resolve_parameters(s, sets));
+  YAML::Node declared = with_overwrite_parameter(s);
+  EDDY_ASSIGN_OR_RETURN(YAML::Node body, resolve_parameters(declared, sets));
+  EDDY_ASSIGN_OR_RETURN(bool overwrite, overwrite_parameter(declared, sets));
   Fields f(body, "spec");
   if (!f.has("steps")) return invalid_argument("spec.steps: missing");
-  EDDY_RETURN_IF_ERROR(parse_steps(f.node("steps"), spec));
+  EDDY_RETURN_IF_ERROR(parse_steps(f.node("steps"), overwrite, spec));
   if (f.has("runtime")) {
     Fields rt(f.node("runtime"), "spec.runtime");
     EDDY_RETURN_IF_ERROR(rt.check_map());

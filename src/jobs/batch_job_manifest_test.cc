@@ -56,5 +56,59 @@ TEST(BatchJobSpecTest, StepsOutOfOrderAreRejected) {
       << spec.status().message();
 }
 
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  text.replace(text.find(from), from.size(), to);
+  return text;
+}
+
+bool write_overwrites(const Result<BatchJobSpec>& spec) {
+  return std::get<BatchTransformStage>(spec->stages.at(0)).options.overwrite;
+}
+
+TEST(BatchJobSpecTest, OverwriteIsAParameterOfEveryBatchJob) {
+  auto plain = parse_batch_job(kTransform, "t.yaml", {});
+  ASSERT_TRUE(plain.is_ok()) << plain.status().to_string();
+  EXPECT_FALSE(write_overwrites(plain));
+  auto set = parse_batch_job(kTransform, "t.yaml", {{"overwrite", "true"}});
+  ASSERT_TRUE(set.is_ok()) << set.status().to_string();
+  EXPECT_TRUE(write_overwrites(set));
+  auto bad = parse_batch_job(kTransform, "t.yaml", {{"overwrite", "maybe"}});
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("--set overwrite: expected true or false, got 'maybe'"),
+            std::string::npos)
+      << bad.status().message();
+  // Listed among the parameters an unknown --set names.
+  auto unknown = parse_batch_job(kTransform, "t.yaml", {{"nope", "1"}});
+  EXPECT_NE(unknown.status().message().find("output, overwrite, partitions"), std::string::npos)
+      << unknown.status().message();
+}
+
+TEST(BatchJobSpecTest, OverwriteOfAStepWinsOverTheParameter) {
+  std::string text = replaced(kTransform, "partitions: \"${partitions}\"}",
+                              "partitions: \"${partitions}\", overwrite: false}");
+  auto spec = parse_batch_job(text, "t.yaml", {{"overwrite", "true"}});
+  ASSERT_TRUE(spec.is_ok()) << spec.status().to_string();
+  EXPECT_FALSE(write_overwrites(spec));
+}
+
+TEST(BatchJobSpecTest, OverwriteDeclaredByTheManifestSetsItsDefault) {
+  std::string text = replaced(kTransform, "badLines: fail}", "badLines: fail, overwrite: \"yes\"}");
+  auto spec = parse_batch_job(text, "t.yaml", {});
+  ASSERT_TRUE(spec.is_ok()) << spec.status().to_string();
+  EXPECT_TRUE(write_overwrites(spec));
+  EXPECT_FALSE(write_overwrites(parse_batch_job(text, "t.yaml", {{"overwrite", "false"}})));
+}
+
+TEST(BatchJobSpecTest, OverwriteWithoutAnyParametersDeclared) {
+  std::string text = kTransform;
+  text.erase(text.find("  parameters:"), text.find("  steps:") - text.find("  parameters:"));
+  for (auto [from, to] : {std::pair{"${input}", "in.txt"}, {"${output}", "out"},
+                          {"${partitions}", "1"}, {"${badLines}", "fail"}})
+    text = replaced(text, from, to);
+  auto spec = parse_batch_job(text, "t.yaml", {{"overwrite", "on"}});
+  ASSERT_TRUE(spec.is_ok()) << spec.status().to_string();
+  EXPECT_TRUE(write_overwrites(spec));
+}
+
 }  // namespace
 }  // namespace eddy::jobs

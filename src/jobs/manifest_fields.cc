@@ -146,11 +146,15 @@ Result<std::string> Fields::str(const std::string& key, const std::string& def) 
   return node_[key].Scalar();
 }
 
+Result<bool> parse_boolean(const std::string& value, const std::string& what) {
+  if (value == "true" || value == "yes" || value == "on" || value == "1") return true;
+  if (value == "false" || value == "no" || value == "off" || value == "0") return false;
+  return invalid_argument(what + ": expected true or false, got '" + value + "'");
+}
+
 Result<bool> Fields::boolean(const std::string& key, bool def) {
   EDDY_ASSIGN_OR_RETURN(std::string s, str(key, def ? "true" : "false"));
-  if (s == "true" || s == "yes" || s == "on" || s == "1") return true;
-  if (s == "false" || s == "no" || s == "off" || s == "0") return false;
-  return invalid_argument(path(key) + ": expected true or false, got '" + s + "'");
+  return parse_boolean(s, path(key));
 }
 
 Result<int64_t> Fields::integer(const std::string& key, int64_t def, int64_t lo, int64_t hi) {

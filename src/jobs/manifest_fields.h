@@ -31,6 +31,10 @@ Status substitute_parameters(YAML::Node node, const std::map<std::string, std::s
 Result<YAML::Node> resolve_parameters(YAML::Node spec,
                                       const std::map<std::string, std::string>& sets);
 
+// A boolean value as manifests write it: true/yes/on/1 or false/no/off/0; `what` names the value
+// in the error ("--set overwrite: expected true or false, got 'maybe'").
+Result<bool> parse_boolean(const std::string& value, const std::string& what);
+
 // The whole text of a manifest file (kNotFound naming the path if it cannot be read). `path`
 // may be an s3:// or s3a:// URI, read through the object store; such a manifest may hold at
 // most kMaxManifestBytes (kInvalidArgument beyond).

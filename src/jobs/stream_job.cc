@@ -1,5 +1,8 @@
 #include "jobs/stream_job.h"
 
+#include <map>
+#include <string>
+
 #include "common/log.h"
 #include "connectors/fd_line_source.h"
 #include "connectors/file_sink.h"
@@ -28,6 +31,22 @@ Result<std::unique_ptr<engine::LineSource>> open_line_source(const std::string& 
   return connectors::open_file_source(path, o);
 }
 
+namespace {
+
+// The summary's words for what the language filter drops: "not English" for `lang: en`.
+std::string language_filter_reason(const std::string& lang) {
+  static const std::map<std::string, std::string> kNames = {
+      {"ar", "Arabic"},   {"de", "German"},   {"en", "English"}, {"es", "Spanish"},
+      {"fr", "French"},   {"hi", "Hindi"},    {"in", "Indonesian"}, {"it", "Italian"},
+      {"ja", "Japanese"}, {"ko", "Korean"},   {"nl", "Dutch"},   {"pt", "Portuguese"},
+      {"ru", "Russian"},  {"th", "Thai"},     {"tr", "Turkish"}, {"zh", "Chinese"}};
+  if (lang.empty()) return "";
+  auto it = kNames.find(lang);
+  return "not " + (it != kNames.end() ? it->second : "lang '" + lang + "'");
+}
+
+}  // namespace
+
 Result<StreamJobResult> run_stream_job(const StreamJobSpec& spec_in, Micros progress_interval) {
   StreamJobSpec spec = spec_in;
   std::unique_ptr<text::SentimentAnalyzer> analyzer;
@@ -51,6 +70,7 @@ Result<StreamJobResult> run_stream_job(const StreamJobSpec& spec_in, Micros prog
   engine::WindowWriter writer(sink.get(), spec.wrap);
   engine::StreamRuntimeOptions ro = spec.runtime;
   ro.progress_interval = progress_interval;
+  ro.filtered_reason = language_filter_reason(spec.decoder.lang);
   engine::StreamRuntime runtime(ro, source.get(), &decoders, &op, &writer);
   Status s = runtime.run();
   StreamJobResult result;

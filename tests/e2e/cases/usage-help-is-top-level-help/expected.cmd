@@ -1,0 +1,1 @@
+$EDDY --help

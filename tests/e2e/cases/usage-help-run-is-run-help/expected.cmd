@@ -1,0 +1,1 @@
+$EDDY run --help
