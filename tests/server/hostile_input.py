@@ -85,6 +85,16 @@ def alive(server, url, what):
     peak[0] = max(peak[0], rss_mb(server.pid))
 
 
+def batch_end(bid):
+    """The final state of Livy batch `bid` (or its state after 15 s)."""
+    for _ in range(300):
+        state = s.get(url + "/batches/%d" % bid).json()["state"]
+        if state in ("success", "dead", "killed"):
+            break
+        time.sleep(0.05)
+    return state
+
+
 def error_text(r):
     return r.text[:300]
 
@@ -214,13 +224,8 @@ check(r.status_code == 400 and "NUL" in r.text, "NUL byte in file: 400 (%d %s)" 
 r = s.post(url + "/batches", json={"file": "builtin:pi", "args": ["--threads", "256"],
                                    "conf": {"eddy.cluster": "h"}})
 if r.status_code == 201:
-    bid = r.json()["id"]
-    for _ in range(300):
-        state = s.get(url + "/batches/%d" % bid).json()["state"]
-        if state in ("success", "dead", "killed"):
-            break
-        time.sleep(0.05)
-    log = "\n".join(s.get(url + "/batches/%d/log" % bid).json().get("log", []))
+    state = batch_end(r.json()["id"])
+    log = "\n".join(s.get(url + "/batches/%d/log" % r.json()["id"]).json().get("log", []))
     print("      batch log: " + log[-300:].replace("\n", " | "))
     check(state == "dead" and "expected at most one argument" in log,
           "batch args are the job's arguments, not eddy flags: pi refuses ['--threads', '256'] (%s)"
@@ -322,12 +327,7 @@ for _ in range(15):
     time.sleep(1)
 check(worst < 1.0, "400 slow clients: /healthz within a second throughout (worst %.2f s)" % worst)
 r = s.post(url + "/batches", json={"file": "builtin:pi", "args": ["1"], "conf": {"eddy.cluster": "h"}})
-bid = r.json()["id"]
-for _ in range(300):
-    state = s.get(url + "/batches/%d" % bid).json()["state"]
-    if state in ("success", "dead", "killed"):
-        break
-    time.sleep(0.05)
+state = batch_end(r.json()["id"])
 check(state == "success", "a batch runs while 400 slow clients hang on (%s)" % state)
 stop.set()
 dripper.join()
