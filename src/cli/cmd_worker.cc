@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -52,6 +53,8 @@ Status run_worker(const WorkerArgs& a) {
   if (!lease.is_ok()) return lease.status().with_context("--lease-wait");
   o.lease_wait = *lease;
   EDDY_ASSIGN_OR_RETURN(o.eddy_binary, cluster::self_executable());
+  // pyspark sessions' interpreter: Debian's python3 unless EDDY_PYTHON names another.
+  if (const char* py = std::getenv("EDDY_PYTHON"); py != nullptr && *py != '\0') o.python = py;
   cluster::WorkerLoop::install_signal_handlers();
   cluster::WorkerLoop loop(std::move(o));
   return loop.run();

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -28,7 +29,8 @@ struct SpawnFailure {
   int err;
 };
 constexpr const char* kSteps[] = {"setsid", "setpgid", "redirecting stdio", "chdir", "exec",
-                                  "entering the Landlock sandbox"};
+                                  "entering the Landlock sandbox",
+                                  "prctl(PR_SET_PDEATHSIG)"};
 
 // Runs in the forked child: only async-signal-safe calls until exec.
 [[noreturn]] void exec_child(const SpawnOptions& o, char* const* argv, char* const* envp,
@@ -53,6 +55,7 @@ constexpr const char* kSteps[] = {"setsid", "setpgid", "redirecting stdio", "chd
   } else if (setpgid(0, 0) < 0) {
     fail(1);
   }
+  if (o.die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail(6);
   // Before the descriptors are closed: the ruleset is one of them.
   if (o.landlock_ruleset_fd >= 0 && !apply_landlock_in_child(o.landlock_ruleset_fd)) fail(5);
   // Move the sources above 2 first so that one of them sitting on 0..2 is not overwritten.

@@ -43,6 +43,9 @@ struct SpawnOptions {
   // A Landlock ruleset (cluster/sandbox.h) the child restricts itself with before exec;
   // -1 = none. The caller keeps it open until spawn_process() returns.
   int landlock_ruleset_fd = -1;
+  // PR_SET_PDEATHSIG SIGKILL: the child dies when the thread that spawned it ends (a worker's
+  // session interpreters, which outlive their tasks but never the worker).
+  bool die_with_parent = false;
 };
 
 // Starts the program; returns its pid once exec has succeeded. Errors (program missing, not

@@ -71,11 +71,23 @@ TaskInvocation TaskInvocation::sql(const std::string& query, const std::vector<S
   return t;
 }
 
+TaskInvocation TaskInvocation::pyspark_statement(const std::string& session,
+                                                 const std::string& kind,
+                                                 const std::string& code) {
+  TaskInvocation t;
+  t.argv = {"pyspark", session, kind};
+  t.files[kStatementFile] = code;
+  return t;
+}
+
 Status TaskInvocation::check() const {
   if (argv.empty()) return invalid_argument("task.argv: expected a non-empty array of strings");
   if (!is_task_subcommand(argv[0]))
     return invalid_argument("refusing to run '" + argv[0] +
-                            "': tasks may only run eddy's job subcommands (run, sql)");
+                            "': tasks may only run eddy's job subcommands (run, sql, pyspark)");
+  if (argv[0] == "pyspark" && (argv.size() != 3 || !files.count(kStatementFile)))
+    return invalid_argument("task.argv: a pyspark statement is [pyspark, SESSION, KIND] with its "
+                            "code in files.statement");
   for (const auto& [name, content] : files) {
     std::filesystem::path p(name);
     bool bad = name.empty() || p.is_absolute();

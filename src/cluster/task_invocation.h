@@ -22,8 +22,9 @@
 
 namespace eddy::cluster {
 
-// The subcommands a task may run: the API never runs arbitrary commands.
-inline constexpr const char* kTaskSubcommands[] = {"run", "sql"};
+// The subcommands a task may run: the API never runs arbitrary commands. "pyspark" is not a
+// process: the worker hands the statement to the session's interpreter (interpreter_host.h).
+inline constexpr const char* kTaskSubcommands[] = {"run", "sql", "pyspark"};
 
 struct TaskInvocation {
   std::vector<std::string> argv;              // argv[0] is one of kTaskSubcommands
@@ -42,6 +43,12 @@ struct TaskInvocation {
   };
   static TaskInvocation sql(const std::string& query, const std::vector<SqlTable>& tables,
                             const std::optional<std::string>& output_dir);
+
+  // A statement of a pyspark session: argv {"pyspark", SESSION, KIND}, the code in the file
+  // "statement" (KIND: pyspark, or sql run by the session's `spark`).
+  static TaskInvocation pyspark_statement(const std::string& session, const std::string& kind,
+                                          const std::string& code);
+  inline static constexpr const char* kStatementFile = "statement";
 
   // OK when argv names a task subcommand and every file name stays inside the task directory.
   Status check() const;

@@ -224,8 +224,20 @@ class WorkerLoop::LogShipper {
   std::thread thread_;
 };
 
+namespace {
+InterpreterOptions interpreter_options(const WorkerOptions& w) {
+  InterpreterOptions o;
+  o.python = w.python;
+  o.work_dir = w.work_dir;
+  o.eddy_binary = w.eddy_binary;
+  o.cores = w.cores;
+  o.memory_bytes = w.memory_bytes;
+  return o;
+}
+}  // namespace
+
 WorkerLoop::WorkerLoop(WorkerOptions options, Clock* clock)
-    : options_(std::move(options)), clock_(clock) {
+    : options_(std::move(options)), clock_(clock), interpreters_(interpreter_options(options_)) {
   WorkerClientOptions co;
   co.server_url = options_.server_url;
   co.token = options_.token;
@@ -264,6 +276,9 @@ void WorkerLoop::stop_with(Status status) {
     stopping_ = true;
     final_status_ = std::move(status);
     if (child_pid_ > 0) kill(-child_pid_, SIGKILL);
+    // A statement running in an interpreter ends with it (the run() thread then sees EOF).
+    if (!current_session_.empty())
+      for (pid_t p : interpreters_.pids()) kill(-p, SIGKILL);
   }
   cv_.notify_all();
   if (client_) client_->shutdown();
@@ -337,15 +352,19 @@ nlohmann::json WorkerLoop::heartbeat_body(std::optional<TaskRef>* reported) {
   }
   int64_t rss = 0;
   double cpu = 0;
-  for (pid_t p : {getpid(), child}) {
+  std::vector<pid_t> pids = interpreters_.pids();
+  pids.push_back(getpid());
+  pids.push_back(child);
+  for (pid_t p : pids) {
     if (p <= 0) continue;
     if (auto st = read_proc_stat(p)) {
       rss += st->rss_bytes;
       cpu += st->cpu_seconds;
     }
   }
-  return protocol::to_json(protocol::HeartbeatRequest{
-      options_.cluster, static_cast<int64_t>(getpid()), rss, cpu, *reported});
+  return protocol::to_json(protocol::HeartbeatRequest{options_.cluster,
+                                                      static_cast<int64_t>(getpid()), rss, cpu,
+                                                      *reported, interpreters_.sessions()});
 }
 
 void WorkerLoop::heartbeat_loop() {
@@ -361,7 +380,13 @@ void WorkerLoop::heartbeat_loop() {
     auto r = client_->heartbeat(options_.name, body);
     if (r.is_ok()) {
       note_reachable();
-      handle_action(protocol::heartbeat_answer_from_json(*r).action, reported);
+      const protocol::HeartbeatAnswer answer = protocol::heartbeat_answer_from_json(*r);
+      for (const std::string& session : answer.close_interpreters) {
+        if (interpreters_.close(session)) continue;
+        std::lock_guard<std::mutex> l(mu_);  // busy: after its statement (run() thread)
+        to_close_.push_back(session);
+      }
+      handle_action(answer.action, reported);
       continue;
     }
     const Status& s = r.status();
@@ -392,7 +417,18 @@ void WorkerLoop::handle_action(protocol::HeartbeatAction action,
     if (!cancel_requested_) EDDY_INFO("eddy worker: cancelling task " << current_task_->name);
     cancel_requested_ = true;
     if (child_pid_ > 0) kill(-child_pid_, SIGKILL);
+    // A statement is interrupted, not killed: its session keeps its state.
+    if (!current_session_.empty()) interpreters_.interrupt(current_session_);
   }
+}
+
+void WorkerLoop::close_interpreters() {
+  std::vector<std::string> closing;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    closing.swap(to_close_);
+  }
+  for (const std::string& s : closing) (void)interpreters_.close(s);
 }
 
 Status WorkerLoop::run() {
@@ -434,6 +470,7 @@ Status WorkerLoop::run() {
     } else if (answer->task) {
       run_task(*answer->task);
     }
+    close_interpreters();
   }
   stop_with(Status::ok());  // no-op when already stopping; wakes the heartbeat thread
   heartbeats.join();
@@ -473,7 +510,7 @@ void WorkerLoop::run_task(const protocol::Task& task) {
     // A confined task runs in a Landlock sandbox; a worker that cannot build one refuses the
     // task rather than run it unconfined.
     std::optional<LandlockRuleset> ruleset;
-    if (files.is_ok() && inv.confine) {
+    if (files.is_ok() && inv.confine && argv[0] != "pyspark") {
       auto rs = LandlockRuleset::build(task_rules(*inv.confine, dir.string(), options_.eddy_binary));
       if (rs.is_ok()) {
         ruleset = std::move(rs).value();
@@ -493,7 +530,9 @@ void WorkerLoop::run_task(const protocol::Task& task) {
         const std::vector<std::string> env =
             TaskEnvironment::for_task(inv, options_.cores, options_.memory_bytes, dir.string())
                 .to_env();
-        outcome = execute(argv, dir.string(), env, ruleset ? ruleset->fd() : -1, logs);
+        outcome = argv[0] == "pyspark"
+                      ? run_statement(inv, logs)
+                      : execute(argv, dir.string(), env, ruleset ? ruleset->fd() : -1, logs);
         EDDY_INFO("eddy worker: task " << ref.name << " attempt " << ref.attempt
                                        << " ended: exit code " << outcome.exit_code);
         logs.finish(retry_policy());  // the stderr lines go before `done`
@@ -641,6 +680,49 @@ WorkerLoop::TaskOutcome WorkerLoop::execute(const std::vector<std::string>& argv
     logs.add(note);
   }
   if (cancelled) {
+    o.exit_code = kExitCancelled;
+    o.stderr_tail = {"cancelled"};
+  }
+  return o;
+}
+
+WorkerLoop::TaskOutcome WorkerLoop::run_statement(const TaskInvocation& inv, LogShipper& logs) {
+  const std::string& session = inv.argv[1];
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    current_session_ = session;
+    if (stopping_) {
+      current_session_.clear();
+      return TaskOutcome{kExitSetupFailed, "", false, {"eddy worker: stopping"}, 0, 0, 0};
+    }
+  }
+  TaskOutcome o;
+  const nlohmann::json request = {{"code", inv.files.at(TaskInvocation::kStatementFile)},
+                                  {"kind", inv.argv[2]}};
+  InterpreterHost::Outcome r =
+      interpreters_.run(session, request, inv.confine, [&](std::string line) {
+        o.stderr_tail.push_back(line);
+        if (o.stderr_tail.size() > kStderrTailLines) o.stderr_tail.pop_front();
+        logs.add(std::move(line));
+      });
+  bool cancelled;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    current_session_.clear();
+    cancelled = cancel_requested_;
+  }
+  o.wall_seconds = r.wall_seconds;
+  o.cpu_seconds = r.cpu_seconds;
+  o.peak_rss_bytes = r.peak_rss_bytes;
+  if (!r.failure.empty()) {
+    o.exit_code = r.state_lost ? protocol::kExitStateLost : kExitSetupFailed;
+    o.stderr_tail.push_back(r.failure);
+    logs.add(r.failure);
+  } else {
+    o.stdout_text = r.reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    o.exit_code = r.reply.value("status", "") == "ok" ? 0 : 1;
+  }
+  if (cancelled && (r.interrupted || !r.failure.empty())) {
     o.exit_code = kExitCancelled;
     o.stderr_tail = {"cancelled"};
   }

@@ -11,6 +11,11 @@
 // After `orphan_timeout` without any answer from the server the worker kills its task and
 // run() returns kUnavailable.
 //
+// A pyspark statement is not a child process: it runs in its session's interpreter, which the
+// worker keeps between statements (InterpreterHost); a cancel interrupts it (SIGINT) instead of
+// killing it, and the heartbeat tells the server which interpreters live here, so that it can
+// answer which of them to close.
+//
 // Invariants: at most one task child at a time; while it runs, child_pid_ is its pid and its
 // process group id, and only the run() thread reaps it (waitid WNOWAIT first, so a kill under
 // mu_ never hits a recycled pid).
@@ -29,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/interpreter_host.h"
 #include "cluster/worker_client.h"
 #include "cluster/worker_protocol.h"
 #include "common/clock.h"
@@ -49,6 +55,7 @@ struct WorkerOptions {
   Micros lease_wait = 20'000'000;       // waitMs of each lease long-poll
   // How long a 404 to register is retried (the server may still be recording the worker).
   Micros unknown_worker_grace = 10'000'000;
+  std::string python = "/usr/bin/python3";  // the interpreter of pyspark sessions
 };
 
 // Limits of what a task's output may cost the worker and the server.
@@ -91,6 +98,9 @@ class WorkerLoop {
   void heartbeat_loop();
   void handle_action(protocol::HeartbeatAction action, const std::optional<TaskRef>& reported);
   void run_task(const protocol::Task& task);
+  // A pyspark statement: handed to its session's interpreter (interpreter_host.h).
+  TaskOutcome run_statement(const TaskInvocation& inv, LogShipper& logs);
+  void close_interpreters();  // those the server said ended (run() thread)
   // env: variables on top of the worker's own; landlock_ruleset_fd: -1 or the task's sandbox.
   TaskOutcome execute(const std::vector<std::string>& argv, const std::string& dir,
                       const std::vector<std::string>& env, int landlock_ruleset_fd,
@@ -124,6 +134,9 @@ class WorkerLoop {
   bool cancel_requested_ = false;          // GUARDED_BY(mu_): for current_task_
   bool reachable_ = true;                  // GUARDED_BY(mu_): for logging transitions only
   uint64_t task_counter_ = 0;              // run() thread only
+  std::string current_session_;            // GUARDED_BY(mu_): a pyspark statement's session
+  std::vector<std::string> to_close_;      // GUARDED_BY(mu_): interpreters the server ended
+  InterpreterHost interpreters_;
 };
 
 }  // namespace eddy::cluster

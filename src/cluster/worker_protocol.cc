@@ -89,7 +89,8 @@ json to_json(const HeartbeatRequest& r) {
           {"pid", r.pid},
           {"rssBytes", r.rss_bytes},
           {"cpuSeconds", r.cpu_seconds},
-          {"task", r.task ? to_json(*r.task) : json(nullptr)}};
+          {"task", r.task ? to_json(*r.task) : json(nullptr)},
+          {"interpreters", r.interpreters}};
 }
 
 Result<HeartbeatRequest> heartbeat_request_from_json(const json& j) {
@@ -104,6 +105,14 @@ Result<HeartbeatRequest> heartbeat_request_from_json(const json& j) {
     auto ref = req_task_ref(*t);
     if (!ref.is_ok()) return ref.status().with_context("task");
     r.task = *ref;
+  }
+  if (auto it = j.find("interpreters"); it != j.end() && !it->is_null()) {
+    if (!it->is_array() || it->size() > 10000)
+      return invalid_argument("interpreters: expected an array of session names");
+    for (const auto& s : *it) {
+      if (!s.is_string()) return invalid_argument("interpreters: expected an array of session names");
+      r.interpreters.push_back(s.get<std::string>());
+    }
   }
   return r;
 }
@@ -171,14 +180,20 @@ json to_json(const HeartbeatAnswer& a) {
   const char* action = a.action == HeartbeatAction::kStop     ? "stop"
                        : a.action == HeartbeatAction::kCancel ? "cancel"
                                                               : "continue";
-  return {{"action", action}};
+  json j = {{"action", action}};
+  if (!a.close_interpreters.empty()) j["closeInterpreters"] = a.close_interpreters;
+  return j;
 }
 
 HeartbeatAnswer heartbeat_answer_from_json(const json& j) {
   const std::string action = ans_string(j, "action", "continue");
-  if (action == "stop") return {HeartbeatAction::kStop};
-  if (action == "cancel") return {HeartbeatAction::kCancel};
-  return {HeartbeatAction::kContinue};
+  HeartbeatAnswer a;
+  if (action == "stop") a.action = HeartbeatAction::kStop;
+  if (action == "cancel") a.action = HeartbeatAction::kCancel;
+  if (auto it = j.find("closeInterpreters"); it != j.end() && it->is_array())
+    for (const auto& s : *it)
+      if (s.is_string()) a.close_interpreters.push_back(s.get<std::string>());
+  return a;
 }
 
 json to_json(const LeaseAnswer& a) {

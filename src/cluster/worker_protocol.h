@@ -24,6 +24,7 @@ namespace eddy::cluster::protocol {
 inline constexpr int kExitRefused = 126;     // argv not a job subcommand, bad files, no sandbox
 inline constexpr int kExitSetupFailed = 1;   // the child could not be started
 inline constexpr int kExitCancelled = -1;    // killed on a `cancel` action
+inline constexpr int kExitStateLost = 125;   // a pyspark session's interpreter died: state gone
 inline constexpr int kExitInvalidTask = 3;   // the server could not build the task (bad spec)
 
 // Which attempt of which task a message is about.
@@ -51,10 +52,12 @@ struct HeartbeatRequest {
   int64_t rss_bytes = 0;
   double cpu_seconds = 0;
   std::optional<TaskRef> task;  // the task running now, if any
+  std::vector<std::string> interpreters;  // the sessions whose interpreter lives here
 };
 enum class HeartbeatAction { kContinue, kStop, kCancel };
 struct HeartbeatAnswer {
   HeartbeatAction action = HeartbeatAction::kContinue;
+  std::vector<std::string> close_interpreters;  // of those, the sessions that ended
 };
 
 struct LeaseRequest {

@@ -14,12 +14,24 @@ TEST(WorkerProtocol, RequestsRoundTrip) {
   EXPECT_EQ(r->worker, "emr-w0");
   EXPECT_EQ(r->memory_bytes, 1 << 30);
 
-  HeartbeatRequest hb{"emr", 42, 4096, 1.5, TaskRef{"Batch", "batch-0", 3}};
+  HeartbeatRequest hb{"emr", 42, 4096, 1.5, TaskRef{"Batch", "batch-0", 3}, {"sess-1"}};
   auto h = heartbeat_request_from_json(to_json(hb));
   ASSERT_TRUE(h.is_ok()) << h.status().message();
   ASSERT_TRUE(h->task.has_value());
   EXPECT_EQ(*h->task, (TaskRef{"Batch", "batch-0", 3}));
   EXPECT_EQ(h->cpu_seconds, 1.5);
+  EXPECT_EQ(h->interpreters, std::vector<std::string>{"sess-1"});
+  // An old worker sends no interpreters; a bad list is refused naming the field.
+  nlohmann::json old = to_json(hb);
+  old.erase("interpreters");
+  EXPECT_TRUE(heartbeat_request_from_json(old)->interpreters.empty());
+  old["interpreters"] = {1};
+  EXPECT_EQ(heartbeat_request_from_json(old).status().message(),
+            "interpreters: expected an array of session names");
+  HeartbeatAnswer ans{HeartbeatAction::kContinue, {"sess-1"}};
+  EXPECT_EQ(heartbeat_answer_from_json(to_json(ans)).close_interpreters,
+            std::vector<std::string>{"sess-1"});
+  EXPECT_FALSE(to_json(HeartbeatAnswer{}).contains("closeInterpreters"));
 
   DoneReport done{TaskRef{"Statement", "s-s0", 1}, 2, "out\n", true, {"a", "b"}, 0.5, 99, 1.25};
   auto d = done_report_from_json(to_json(done));

@@ -1,6 +1,7 @@
 #include "controlplane/control_plane.h"
 
 #include "common/log.h"
+#include "resources/states.h"
 
 namespace eddy::controlplane {
 
@@ -107,9 +108,20 @@ Result<cluster::protocol::RegisterAnswer> ControlPlane::worker_register(
 cluster::protocol::HeartbeatAnswer ControlPlane::worker_heartbeat(
     const std::string& worker, const cluster::protocol::HeartbeatRequest& req) {
   using cluster::protocol::HeartbeatAction;
-  if (!fleet_.heartbeat(worker, req.rss_bytes, req.cpu_seconds)) return {HeartbeatAction::kStop};
-  if (req.task) return {tasks_.task_action(worker, *req.task)};
-  return {HeartbeatAction::kContinue};
+  if (!fleet_.heartbeat(worker, req.rss_bytes, req.cpu_seconds))
+    return {HeartbeatAction::kStop, {}};
+  cluster::protocol::HeartbeatAnswer answer;
+  if (req.task) answer.action = tasks_.task_action(worker, *req.task);
+  // The interpreters of pyspark sessions that ended (or are gone) are closed. A store read per
+  // hosted interpreter: only workers of pyspark sessions pay it.
+  for (const std::string& session : req.interpreters) {
+    auto s = resources_.get("Session", session);
+    if (s.is_ok() && !resources::is_ended(resources::state_of(*s, resources::SessionState::kStarting)))
+      continue;
+    if (s.is_ok() || s.status().code() == StatusCode::kNotFound)
+      answer.close_interpreters.push_back(session);
+  }
+  return answer;
 }
 
 std::string ControlPlane::metrics_text() {

@@ -41,8 +41,31 @@ void TaskScheduler::signal_cluster(const std::string& cluster, ClusterSignal wha
   if (cluster_signal_) cluster_signal_(cluster, what);
 }
 
+std::string TaskScheduler::pin_of(const Queued& q) const {
+  if (!q.sticky) return "";
+  if (auto it = serial_worker_.find(q.serial); it != serial_worker_.end()) return it->second;
+  return q.worker;
+}
+
 void TaskScheduler::enqueue(Queued q) {
   const std::string cluster = q.cluster;
+  std::string pin;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (q.sticky && !q.worker.empty() && !serial_worker_.count(q.serial))
+      serial_worker_[q.serial] = q.worker;
+    pin = pin_of(q);
+  }
+  if (!pin.empty()) {
+    // A sticky task whose worker is gone can never run.
+    auto w = fleet_.find(pin);
+    if (!w || w->phase == WorkerPhase::kDead || w->phase == WorkerPhase::kStopped) {
+      lost(q.key, Running{cluster, pin, q.serial, q.attempt, true},
+           "worker " + pin + ", which held the state of " + q.serial + ", is gone", false,
+           false);
+      return;
+    }
+  }
   {
     std::lock_guard<std::mutex> l(mu_);
     auto& queue = pending_[cluster];
@@ -58,8 +81,9 @@ void TaskScheduler::enqueue(Queued q) {
 
 void TaskScheduler::adopt_running(Queued q, const std::string& worker, bool cancelling) {
   std::lock_guard<std::mutex> l(mu_);
-  running_[q.key] = Running{q.cluster, worker, q.serial, q.attempt};
+  running_[q.key] = Running{q.cluster, worker, q.serial, q.attempt, q.sticky};
   if (!worker.empty()) by_worker_[worker] = q.key;
+  if (q.sticky && !worker.empty()) serial_worker_[q.serial] = worker;
   if (!q.serial.empty()) busy_serials_.insert(q.serial);
   if (cancelling) cancelling_.insert(q.key);
 }
@@ -106,11 +130,11 @@ void TaskScheduler::lost(const TaskKey& key, const Running& rt, const std::strin
   TaskOwner* owner = owner_of(key.kind);
   if (owner != nullptr) (void)owner->log(key, {"eddy: attempt " + std::to_string(rt.attempt) +
                                                ": " + why});
-  const bool retry = allow_retry && !cancelled && rt.attempt > 0 &&
+  const bool retry = allow_retry && !cancelled && !rt.sticky && rt.attempt > 0 &&
                      rt.attempt < (max_attempts_ ? max_attempts_(rt.cluster) : 2);
   if (retry) {
     if (owner != nullptr) owner->requeued(key, why);
-    enqueue(Queued{key, rt.cluster, rt.serial, rt.attempt});
+    enqueue(Queued{key, rt.cluster, rt.serial, rt.attempt, rt.sticky, ""});
     return;
   }
   TaskEnd e;
@@ -149,24 +173,39 @@ void TaskScheduler::fail_cluster(const std::string& cluster, const std::string& 
     lost(key, rt, why, false, cancelled);
   }
   for (const auto& [q, cancelled] : waiting)
-    lost(q.key, Running{q.cluster, "", q.serial, q.attempt}, why, false, cancelled);
+    lost(q.key, Running{q.cluster, "", q.serial, q.attempt, q.sticky}, why, false, cancelled);
 }
 
 void TaskScheduler::worker_died(const std::string& worker, const std::string& why) {
-  TaskKey key;
-  Running rt;
+  std::optional<std::pair<TaskKey, Running>> running;
   bool cancelled = false;
+  std::vector<std::pair<Queued, bool>> stranded;  // sticky tasks that waited for it
   {
     std::lock_guard<std::mutex> l(mu_);
-    auto w = by_worker_.find(worker);
-    if (w == by_worker_.end()) return;
-    key = w->second;
-    auto taken = take_running(key);
-    if (!taken) return;
-    rt = *taken;
-    cancelled = cancelling_.erase(key) > 0;
+    if (auto w = by_worker_.find(worker); w != by_worker_.end()) {
+      TaskKey key = w->second;
+      if (auto taken = take_running(key)) {
+        running.emplace(key, *taken);
+        cancelled = cancelling_.erase(key) > 0;
+      }
+    }
+    for (auto& [cluster, queue] : pending_) {
+      for (auto q = queue.begin(); q != queue.end();) {
+        if (pin_of(*q) == worker) {
+          stranded.emplace_back(*q, cancelling_.erase(q->key) > 0);
+          q = queue.erase(q);
+        } else {
+          ++q;
+        }
+      }
+    }
+    std::erase_if(serial_worker_, [&](const auto& kv) { return kv.second == worker; });
   }
-  lost(key, rt, why, true, cancelled);
+  if (running) lost(running->first, running->second, why, true, cancelled);
+  for (const auto& [q, c] : stranded)
+    lost(q.key, Running{q.cluster, worker, q.serial, q.attempt, true},
+         "worker " + worker + ", which held the state of " + q.serial + ", died: " + why, false,
+         c);
 }
 
 void TaskScheduler::stop() {
@@ -190,6 +229,7 @@ Result<protocol::LeaseAnswer> TaskScheduler::lease(const std::string& worker,
         auto& queue = pending_[cluster];
         for (auto q = queue.begin(); q != queue.end(); ++q) {
           if (!q->serial.empty() && busy_serials_.count(q->serial)) continue;
+          if (const std::string pin = pin_of(*q); !pin.empty() && pin != worker) continue;
           picked = std::move(*q);
           queue.erase(q);
           break;
@@ -197,8 +237,10 @@ Result<protocol::LeaseAnswer> TaskScheduler::lease(const std::string& worker,
       }
       if (picked) {
         picked->attempt += 1;
-        running_[picked->key] = Running{cluster, worker, picked->serial, picked->attempt};
+        running_[picked->key] =
+            Running{cluster, worker, picked->serial, picked->attempt, picked->sticky};
         by_worker_[worker] = picked->key;
+        if (picked->sticky) serial_worker_.emplace(picked->serial, worker);
         if (!picked->serial.empty()) busy_serials_.insert(picked->serial);
       } else {
         if (work_cv_.wait_until(l, deadline) == std::cv_status::timeout)

@@ -6,6 +6,9 @@
 // tasks of a cluster that terminated.
 //
 // Tasks with the same serial key run one at a time in queue order (a session's statements).
+// A sticky serial key also runs on one worker: the worker that leased its first task (a
+// pyspark session's interpreter lives there); its tasks wait for that worker only, and are
+// lost without retry when it dies. Queued::worker names that worker after a restart.
 //
 // Locking: mu_ guards the queues and the running set and is never held across a store call or
 // an owner callback: the lease and heartbeat paths wait on memory only. Owner callbacks run on
@@ -113,6 +116,8 @@ class TaskScheduler {
     std::string cluster;
     std::string serial;         // "" = none
     int64_t attempt = 0;        // attempts made so far (the next is attempt + 1)
+    bool sticky = false;        // the serial key's tasks run on one worker
+    std::string worker;         // sticky: the worker it must run on ("" = the first that leases)
   };
   // Queues a task (at the back; at the front for a retry).
   void enqueue(Queued q);
@@ -153,7 +158,10 @@ class TaskScheduler {
     std::string worker;
     std::string serial;
     int64_t attempt = 0;
+    bool sticky = false;
   };
+  // The worker a queued task must run on ("" = any), mu_ held.
+  std::string pin_of(const Queued& q) const;
   // Removes `key` from running_ (mu_ held), returning what it was.
   std::optional<Running> take_running(const TaskKey& key);
   void end(const TaskKey& key, const TaskEnd& end);  // owner + observers, mu_ not held
@@ -177,6 +185,7 @@ class TaskScheduler {
   std::map<TaskKey, Running> running_;                      // GUARDED_BY(mu_)
   std::map<std::string, TaskKey> by_worker_;                // GUARDED_BY(mu_): running task
   std::set<std::string> busy_serials_;                      // GUARDED_BY(mu_)
+  std::map<std::string, std::string> serial_worker_;        // GUARDED_BY(mu_): sticky keys
   std::set<TaskKey> cancelling_;                            // GUARDED_BY(mu_)
   std::map<std::string, int64_t> finished_total_;           // GUARDED_BY(mu_): "kind,result"
 };

@@ -68,8 +68,9 @@ class TaskSchedulerTest : public ::testing::Test {
       EXPECT_TRUE(fleet_.register_worker({"c", w, 0, 1, 0}).is_ok());
     }
   }
-  void enqueue(const std::string& name, const std::string& serial = "") {
-    tasks_.enqueue({TaskKey{"Job", name}, "c", serial, 0});
+  void enqueue(const std::string& name, const std::string& serial = "", bool sticky = false,
+               const std::string& worker = "") {
+    tasks_.enqueue({TaskKey{"Job", name}, "c", serial, 0, sticky, worker});
   }
   // The leased task's name and attempt, or "" when nothing was leased.
   std::string lease(const std::string& worker) {
@@ -103,6 +104,39 @@ TEST_F(TaskSchedulerTest, TasksOfOneSerialKeyRunOneAtATimeInOrder) {
   ASSERT_TRUE(done("c-w0", "a", 1, 0).is_ok());
   EXPECT_EQ(lease("c-w1"), "b #1");
   EXPECT_EQ(tasks_.load("c").running, 1);
+}
+
+// A pyspark session's statements: the worker that took the first keeps the interpreter.
+TEST_F(TaskSchedulerTest, StickySerialKeysRunOnTheWorkerOfTheirFirstTask) {
+  enqueue("a", "sess", true);
+  enqueue("b", "sess", true);  // queued before a started: pinned when a is leased
+  EXPECT_EQ(lease("c-w1"), "a #1");
+  ASSERT_TRUE(done("c-w1", "a", 1, 0).is_ok());
+  EXPECT_EQ(lease("c-w0"), "");  // not c-w0's, though it is free
+  EXPECT_EQ(lease("c-w1"), "b #1");
+  ASSERT_TRUE(done("c-w1", "b", 1, 0).is_ok());
+  enqueue("c", "sess", true);
+  EXPECT_EQ(lease("c-w0"), "");
+  EXPECT_EQ(lease("c-w1"), "c #1");
+}
+
+TEST_F(TaskSchedulerTest, StickyTasksAreLostWithoutRetryWhenTheirWorkerDies) {
+  enqueue("a", "sess", true);
+  enqueue("b", "sess", true);
+  EXPECT_EQ(lease("c-w0"), "a #1");
+  tasks_.worker_died("c-w0", "worker c-w0 exited");
+  EXPECT_EQ(lease("c-w1"), "");  // neither a (no retry: its state is gone) nor b
+  EXPECT_EQ(owner_.events,
+            (std::vector<std::string>{
+                "started a #1 on c-w0", "log a: eddy: attempt 1: worker c-w0 exited",
+                "finished a lost exit 0",
+                "log b: eddy: attempt 0: worker c-w0, which held the state of sess, died: "
+                "worker c-w0 exited",
+                "finished b lost exit 0"}));
+  // After a restart the session names its worker; a gone worker fails the task at once.
+  enqueue("c", "sess2", true, "c-w9");
+  EXPECT_EQ(owner_.events.back(), "finished c lost exit 0");
+  EXPECT_EQ(lease("c-w1"), "");
 }
 
 TEST_F(TaskSchedulerTest, ADeadWorkersTaskIsRetriedThenLost) {

@@ -60,7 +60,7 @@ bool all_digits(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-bool supported_kind(const std::string& k) { return k == "sql" || k == "eddy"; }
+bool supported_kind(const std::string& k) { return k == "pyspark" || k == "sql" || k == "eddy"; }
 
 // Copies the Livy request fields in `fields` from `body` to `spec`, checking their types as
 // Livy's Jackson binding would (numbers are accepted where strings are expected, as Jackson
@@ -289,7 +289,7 @@ void LivyApi::add_routes(std::vector<Route>* routes) {
     add("GET", one + "/log", std::string("a ") + f.noun + "'s log", {"from", "size"}, false, 200,
         on(f.kind, &LivyApi::log));
   }
-  add("POST", "/sessions", "create an interactive session (kind sql|eddy)", {"doAs"}, true, 201,
+  add("POST", "/sessions", "create an interactive session (kind pyspark|sql|eddy)", {"doAs"}, true, 201,
       bind(&LivyApi::create_session));
   add("POST", "/batches", "submit a batch (a job manifest or SparkPi)", {"doAs"}, true, 201,
       bind(&LivyApi::create_batch));
@@ -392,7 +392,8 @@ void LivyApi::create_session(const httplib::Request& req, httplib::Response& res
   if (!supported_kind(kind)) {
     return set_livy_error(
         res, 400,
-        "Session kind '" + kind + "' is not supported by Eddy: supported kinds are sql and eddy");
+        "Session kind '" + kind +
+            "' is not supported by Eddy: supported kinds are pyspark, sql and eddy");
   }
   spec["kind"] = kind;
   if (Status s = copy_fields(body, kSessionFields, &spec); !s.is_ok())
@@ -533,7 +534,8 @@ void LivyApi::add_statement(const httplib::Request& req, httplib::Response& res)
   if (!supported_kind(kind)) {
     return set_livy_error(
         res, 400,
-        "Statement kind '" + kind + "' is not supported by Eddy: supported kinds are sql and eddy");
+        "Statement kind '" + kind +
+            "' is not supported by Eddy: supported kinds are pyspark, sql and eddy");
   }
   auto st = kinds::add_statement(cp_->resources(), session->name, request->code, kind);
   if (!st.is_ok()) return set_livy_error(res, st.status());

@@ -53,13 +53,13 @@ TEST_F(LivyApiTest, CreateSessionAnswers201WithLocation) {
 }
 
 TEST_F(LivyApiTest, SparkKindsAreRefusedNamingTheSupportedOnes) {
-  for (const char* kind : {"pyspark", "spark", "sparkr"}) {
+  for (const char* kind : {"spark", "sparkr", "shared"}) {
     auto res = post("/sessions", {{"kind", kind}});
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 400);
     EXPECT_EQ(json::parse(res->body)["msg"],
               std::string("Session kind '") + kind +
-                  "' is not supported by Eddy: supported kinds are sql and eddy");
+                  "' is not supported by Eddy: supported kinds are pyspark, sql and eddy");
   }
   auto res = cli_->Get("/sessions");
   ASSERT_TRUE(res);
@@ -203,11 +203,18 @@ TEST_F(LivyApiTest, StatementsShapesPagingAndCancel) {
   EXPECT_EQ(cancelled["state"], "cancelled");
   EXPECT_EQ(cancelled["progress"], 1.0);
 
+  res = post("/sessions/0/statements", {{"code", "x = 1"}, {"kind", "spark"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(json::parse(res->body)["msg"],
+            "Statement kind 'spark' is not supported by Eddy: supported kinds are pyspark, sql "
+            "and eddy");
+  // A sql session has no Python interpreter.
   res = post("/sessions/0/statements", {{"code", "x = 1"}, {"kind", "pyspark"}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
   EXPECT_EQ(json::parse(res->body)["msg"],
-            "Statement kind 'pyspark' is not supported by Eddy: supported kinds are sql and eddy");
+            "kind: 'pyspark' statements need a pyspark session (session '0' is sql)");
   res = post("/sessions/0/statements", {{"kind", "sql"}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);

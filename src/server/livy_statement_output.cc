@@ -39,7 +39,8 @@ nlohmann::json output_of_result(const resources::Resource& stmt, const nlohmann:
           if (l.get<std::string>().find("error") != std::string::npos) evalue = l.get<std::string>();
         }
     if (evalue.empty() && !tb.empty()) evalue = tb.back().get<std::string>();
-    std::string ename = exit_code == 3 ? "InvalidInput"
+    std::string ename = exit_code == 125 ? "InterpreterDied"
+                        : exit_code == 3 ? "InvalidInput"
                         : exit_code == 4 ? "NotFound"
                         : exit_code < 0 ? "Cancelled"
                                         : "JobFailed";
@@ -107,6 +108,11 @@ nlohmann::json livy_statement_output(const resources::Resource& stmt) {
             {"ename", "WorkerLost"},
             {"evalue", why},
             {"traceback", nlohmann::json::array({why})}};
+  }
+  if (auto reply = result.find("reply"); reply != result.end() && reply->is_object()) {
+    nlohmann::json out = *reply;  // a pyspark interpreter's: status, data or ename/evalue/traceback
+    out["execution_count"] = count;
+    return out;
   }
   if (result.contains("viewDefined"))
     return {{"status", "ok"}, {"execution_count", count}, {"data", {{"text/plain", ""}}}};

@@ -171,7 +171,7 @@ class BatchController : public controlplane::KindController, public controlplane
  private:
   controlplane::TaskScheduler::Queued queued(const Resource& b, int64_t attempt) {
     const std::string cluster = controlplane::cluster_of(b, s_.options.default_cluster);
-    return {TaskKey{"Batch", b.name}, cluster, "", attempt};
+    return {TaskKey{"Batch", b.name}, cluster, "", attempt, false, ""};
   }
 
   Services& s_;

@@ -14,6 +14,7 @@
 #include "common/byte_size.h"
 #include "common/log.h"
 #include "common/time_format.h"
+#include "controlplane/cluster_ref.h"
 #include "controlplane/kind_controller.h"
 #include "controlplane/resource_service.h"
 #include "controlplane/task_scheduler.h"
@@ -138,6 +139,17 @@ class ClusterController : public controlplane::KindController {
   }
 
  private:
+  // A live pyspark session keeps its cluster: its interpreter's state lives on a worker (as a
+  // Livy session's driver keeps an EMR cluster busy). Read only when the idle timeout is due.
+  bool holds_interpreters(const std::string& cluster) {
+    for (const Resource& se : s_.resources.list("Session").value_or({})) {
+      if (se.spec.value("kind", "") != "pyspark") continue;
+      if (resources::is_ended(resources::state_of(se, resources::SessionState::kStarting))) continue;
+      if (controlplane::cluster_of(se, s_.options.default_cluster) == cluster) return true;
+    }
+    return false;
+  }
+
   void signal(const std::string& cluster, TaskScheduler::ClusterSignal what) {
     {
       std::lock_guard<std::mutex> l(signal_mu_);
@@ -366,10 +378,11 @@ void ClusterController::reconcile_locked(Resource c) {
     // Idle timeout: nothing pending or running for idleTimeout.
     Micros idle = parse_duration(c.spec.value("idleTimeout", std::string("10m"))).value_or(0);
     int64_t last = c.status.value("lastActivityMs", to_ms(now));
-    if (running_tasks || load.pending > 0) {
+    const bool idle_due = c.spec.value("autoTerminate", true) && idle > 0 &&
+                          to_ms(now) - last >= to_ms(idle) && state == ClusterState::kWaiting;
+    if (running_tasks || load.pending > 0 || (idle_due && holds_interpreters(c.name))) {
       c.status["lastActivityMs"] = to_ms(now);
-    } else if (c.spec.value("autoTerminate", true) && idle > 0 &&
-               to_ms(now) - last >= to_ms(idle) && state == ClusterState::kWaiting) {
+    } else if (idle_due) {
       state = ClusterState::kTerminating;
       c.status["stateChangeReason"] = {
           {"code", "ALL_STEPS_COMPLETED"},

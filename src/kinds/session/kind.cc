@@ -1,5 +1,6 @@
-// Session: a Livy interactive session (docs/api.md#session). Kinds `sql` and `eddy` run on
-// a cluster's workers; Spark's interpreters are refused by name.
+// Session: a Livy interactive session (docs/api.md#session). Kinds `pyspark` (a Python
+// interpreter kept on one worker: docs/pyspark.md), `sql` and `eddy` run on a cluster's
+// workers; Spark's Scala and R interpreters are refused by name.
 #include "resources/kind_registry.h"
 #include "resources/status_fields.h"
 
@@ -20,13 +21,14 @@ Status validate_session(nlohmann::json& spec) {
   known.insert(known.end(), kLivyEchoFields.begin(), kLivyEchoFields.end());
   EDDY_RETURN_IF_ERROR(reject_unknown_fields(spec, known));
   EDDY_ASSIGN_OR_RETURN(std::string kind, spec_string(spec, "kind", "eddy"));
-  if (kind != "sql" && kind != "eddy") {
-    std::string why = (kind == "spark" || kind == "pyspark" || kind == "sparkr" || kind == "shared")
-                          ? "Eddy has no Spark interpreter"
+  if (kind != "sql" && kind != "eddy" && kind != "pyspark") {
+    std::string why = (kind == "spark" || kind == "sparkr" || kind == "shared")
+                          ? "Eddy has no Scala or R interpreter"
                           : "unknown kind";
     return invalid_argument("spec.kind: '" + kind + "' is not supported (" + why +
-                            "): supported kinds are sql (Spark SQL dialect) and eddy (a job "
-                            "manifest per statement)");
+                            "): supported kinds are pyspark (Python with Eddy's PySpark "
+                            "subset), sql (Spark SQL dialect) and eddy (a job manifest per "
+                            "statement)");
   }
   EDDY_ASSIGN_OR_RETURN(std::string cluster, spec_string(spec, "cluster", ""));
   if (!cluster.empty()) EDDY_RETURN_IF_ERROR(validate_name(cluster, "spec.cluster"));

@@ -24,6 +24,8 @@ using resources::StatementState;
 
 std::string session_of(const Resource& st) { return st.spec.value("session", ""); }
 
+bool is_pyspark(const Resource& session) { return session.spec.value("kind", "") == "pyspark"; }
+
 class StatementController : public controlplane::KindController, public controlplane::TaskOwner {
  public:
   explicit StatementController(Services& s) : s_(s) { s_.tasks.set_owner("Statement", this); }
@@ -36,7 +38,9 @@ class StatementController : public controlplane::KindController, public controlp
   }
 
   void created(Resource& r) override {
-    if (r.spec.value("kind", "") == "sql") {
+    auto sess = s_.resources.get("Session", session_of(r));
+    // In a pyspark session SQL runs in the interpreter (its temporary views live there).
+    if (r.spec.value("kind", "") == "sql" && !(sess.is_ok() && is_pyspark(*sess))) {
       if (auto view = sql::parse_view_definition(r.spec.value("code", ""))) {
         define_view(r, *view);  // bookkeeping only: no worker needed
         if (auto now = s_.resources.get("Statement", r.name); now.is_ok()) r = *now;
@@ -97,6 +101,10 @@ class StatementController : public controlplane::KindController, public controlp
   Result<cluster::TaskInvocation> build(const TaskKey& key) override {
     EDDY_ASSIGN_OR_RETURN(Resource st, s_.resources.get("Statement", key.name));
     std::string code = st.spec.value("code", "");
+    auto sess = s_.resources.get("Session", session_of(st));
+    if (sess.is_ok() && is_pyspark(*sess))
+      return cluster::TaskInvocation::pyspark_statement(session_of(st), st.spec.value("kind", "pyspark"),
+                                                        code);
     if (st.spec.value("kind", "") != "sql") {
       EDDY_ASSIGN_OR_RETURN(cluster::TaskInvocation inv,
                             cluster::TaskInvocation::run_manifest("manifest.yaml", {}));
@@ -104,7 +112,6 @@ class StatementController : public controlplane::KindController, public controlp
       return inv;
     }
     std::vector<cluster::TaskInvocation::SqlTable> tables;
-    auto sess = s_.resources.get("Session", session_of(st));
     if (sess.is_ok() && sess->status.contains("tables"))
       for (const auto& [name, t] : sess->status["tables"].items())
         tables.push_back({name, t.value("format", "auto"), t.value("path", "")});
@@ -127,6 +134,12 @@ class StatementController : public controlplane::KindController, public controlp
       return true;
     });
     if (!st.is_ok()) return st.status();
+    // A pyspark session's interpreter lives on the worker of its first statement.
+    (void)s_.resources.mutate("Session", session_of(*st), [&](Resource& cur) {
+      if (!is_pyspark(cur) || cur.status.value("interpreterWorker", "") == worker) return false;
+      cur.status["interpreterWorker"] = worker;
+      return true;
+    });
     s_.reconcile("Session", session_of(*st));
     return Status::ok();
   }
@@ -142,6 +155,10 @@ class StatementController : public controlplane::KindController, public controlp
   std::string finished(const TaskKey& key, const TaskEnd& e) override {
     const Micros now = s_.clock.now();
     std::string result;
+    bool in_pyspark = false;
+    if (auto st0 = s_.resources.get("Statement", key.name); st0.is_ok())
+      if (auto sess = s_.resources.get("Session", session_of(*st0)); sess.is_ok())
+        in_pyspark = is_pyspark(*sess);
     auto st = s_.resources.mutate("Statement", key.name, [&](Resource& cur) {
       cur.status["completed"] = to_ms(now);
       cur.status["progress"] = 1.0;
@@ -164,11 +181,29 @@ class StatementController : public controlplane::KindController, public controlp
       cur.status["result"] = {{"exitCode", r.exit_code},
                               {"stdout", r.stdout_text},
                               {"stderrTail", r.stderr_tail}};
+      // A pyspark session's statement: its interpreter's reply is Livy's output already.
+      if (in_pyspark && (r.exit_code == 0 || r.exit_code == 1)) {
+        auto reply = nlohmann::json::parse(r.stdout_text, nullptr, false);
+        if (reply.is_object() && reply.contains("status")) {
+          reply.erase("interrupted");
+          cur.status["result"].erase("stdout");
+          cur.status["result"]["reply"] = std::move(reply);
+        }
+      }
       result = r.exit_code == 0 ? "ok" : "error";
       return true;
     });
     if (st.is_ok()) {
       if (st->status.value("deleteRequested", false)) (void)s_.resources.erase(*st);
+      const bool state_lost =
+          e.how == TaskEnd::How::kLost ||
+          (e.how == TaskEnd::How::kReported && !e.cancelled &&
+           e.report.exit_code == cluster::protocol::kExitStateLost);
+      if (state_lost) session_lost(session_of(*st), e.how == TaskEnd::How::kLost
+                                                        ? e.why
+                                                        : e.report.stderr_tail.empty()
+                                                              ? std::string("interpreter lost")
+                                                              : e.report.stderr_tail.back());
       s_.reconcile("Session", session_of(*st));
     }
     return result.empty() ? "lost" : result;
@@ -198,9 +233,27 @@ class StatementController : public controlplane::KindController, public controlp
 
   controlplane::TaskScheduler::Queued queued(const Resource& st, int64_t attempt) {
     std::string cluster = s_.options.default_cluster;
-    if (auto sess = s_.resources.get("Session", session_of(st)); sess.is_ok())
+    bool sticky = false;
+    std::string worker;
+    if (auto sess = s_.resources.get("Session", session_of(st)); sess.is_ok()) {
       cluster = controlplane::cluster_of(*sess, s_.options.default_cluster);
-    return {TaskKey{"Statement", st.name}, cluster, session_of(st), attempt};
+      sticky = is_pyspark(*sess);  // its statements go where its interpreter is
+      worker = sess->status.value("interpreterWorker", "");
+    }
+    return {TaskKey{"Statement", st.name}, cluster, session_of(st), attempt, sticky, worker};
+  }
+
+  // A pyspark session whose interpreter died: its state is gone, as a Livy session's whose
+  // driver died (dead); its later statements are refused.
+  void session_lost(const std::string& session, const std::string& why) {
+    (void)s_.resources.mutate("Session", session, [&](Resource& cur) {
+      if (!is_pyspark(cur) || resources::is_ended(resources::state_of(
+                                  cur, resources::SessionState::kStarting)))
+        return false;
+      resources::set_state(cur, resources::SessionState::kDead);
+      cur.status["reason"] = why;
+      return true;
+    });
   }
 
   void queue(const Resource& st, int64_t attempt) { s_.tasks.enqueue(queued(st, attempt)); }

@@ -15,9 +15,9 @@ Status validate_statement(nlohmann::json& spec) {
   EDDY_ASSIGN_OR_RETURN(std::string code, spec_string(spec, "code", ""));
   if (code.empty()) return invalid_argument("spec.code: required (the statement's code)");
   EDDY_ASSIGN_OR_RETURN(std::string kind, spec_string(spec, "kind", "eddy"));
-  if (kind != "sql" && kind != "eddy")
+  if (kind != "sql" && kind != "eddy" && kind != "pyspark")
     return invalid_argument("spec.kind: '" + kind +
-                            "' is not supported: supported kinds are sql and eddy");
+                            "' is not supported: supported kinds are pyspark, sql and eddy");
   EDDY_RETURN_IF_ERROR(spec_int(spec, "id", 0, 0, INT64_MAX).status());
   return Status::ok();
 }

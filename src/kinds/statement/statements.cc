@@ -17,6 +17,18 @@ Result<Resource> add_statement(controlplane::ResourceService& rs, const std::str
   if (resources::is_ended(state))
     return failed_precondition("Session '" + std::to_string(s.id) + "' is " +
                                resources::state_name(state) + ": statements cannot be run");
+  const std::string session_kind = s.spec.value("kind", "eddy");
+  const std::string st_kind = kind.empty() ? (session_kind == "pyspark" ? "pyspark" : session_kind)
+                                           : kind;
+  // A pyspark session runs Python and Spark SQL (through its `spark`); the others have no
+  // Python interpreter.
+  if (st_kind == "pyspark" && session_kind != "pyspark")
+    return invalid_argument("kind: 'pyspark' statements need a pyspark session (session '" +
+                            std::to_string(s.id) + "' is " + session_kind + ")");
+  if (session_kind == "pyspark" && st_kind == "eddy")
+    return invalid_argument("kind: 'eddy' statements need an eddy session (session '" +
+                            std::to_string(s.id) + "' is pyspark: its statements are "
+                            "pyspark or sql)");
   int64_t n = s.status.value("nextStatementId", int64_t{0});
   for (;; ++n) {
     Resource st;
@@ -26,7 +38,7 @@ Result<Resource> add_statement(controlplane::ResourceService& rs, const std::str
     st.spec = {{"session", session},
                {"id", n},
                {"code", code},
-               {"kind", kind.empty() ? s.spec.value("kind", "eddy") : kind}};
+               {"kind", st_kind}};
     // Created before the session's counter moves: a refused statement leaves no gap.
     auto created = rs.create(std::move(st));
     if (!created.is_ok() && created.status().code() == StatusCode::kAlreadyExists)
