@@ -142,6 +142,12 @@ class SparkContext(object):
     def __repr__(self):
         return "<SparkContext master=%s appName=%s>" % (self.master, self.appName)
 
+    def __reduce__(self):
+        raise Exception(
+            "It appears that you are attempting to reference SparkContext from a broadcast "
+            "variable, action, or transformation. SparkContext can only be used on the driver, "
+            "not in code that it run on workers. For more information, see SPARK-5063.")
+
     def __getattr__(self, name):
         if name.startswith("__") or name.startswith("_"):
             raise AttributeError(name)

@@ -236,6 +236,12 @@ class RDD(object):
         raise AttributeError("'RDD' object has no attribute '%s': RDD.%s %s"
                              % (name, name, _SUBSET_NOTE))
 
+    def __reduce__(self):
+        raise Exception(
+            "It appears that you are attempting to broadcast an RDD or reference an RDD from an "
+            "action or transformation. RDD transformations and actions can only be invoked by "
+            "the driver, not inside of other transformations (SPARK-5063).")
+
     def __repr__(self):
         desc = "%s[%d] at %s" % (type(self).__name__.lstrip("_"), self._id, self._op)
         return "%s %s" % (self._name, desc) if self._name else desc
