@@ -111,6 +111,11 @@ void TaskScheduler::end(const TaskKey& key, const TaskEnd& e) {
   signal_cluster(e.cluster, ClusterSignal::kActivity);
 }
 
+void TaskScheduler::forget_serial(const std::string& serial) {
+  std::lock_guard<std::mutex> l(mu_);
+  serial_worker_.erase(serial);
+}
+
 CancelOutcome TaskScheduler::cancel(const TaskKey& key) {
   std::lock_guard<std::mutex> l(mu_);
   if (running_.count(key)) {

@@ -124,6 +124,8 @@ class TaskScheduler {
   // Restores a task that was running before a restart (its worker re-attaches or dies).
   void adopt_running(Queued q, const std::string& worker, bool cancelling);
   CancelOutcome cancel(const TaskKey& key);
+  // Forgets the worker of a sticky serial key (its session was deleted).
+  void forget_serial(const std::string& serial);
   // Fails every waiting and running task of `cluster` without retry (it terminated, or it does
   // not exist).
   void fail_cluster(const std::string& cluster, const std::string& why);

@@ -60,6 +60,7 @@ class SessionController : public controlplane::KindController {
       if (!removed.is_ok() && removed.status().code() != StatusCode::kNotFound)
         return removed.status().with_context("deleting Statement " + st.name);
     }
+    s_.tasks.forget_serial(r.name);  // a pyspark session's worker
     return controlplane::Removal::kNow;
   }
 
