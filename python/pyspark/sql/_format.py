@@ -195,21 +195,16 @@ def convert(v, dt):
             return datetime.datetime.fromisoformat(v.replace("T", " ").rstrip("Z"))
         except ValueError:
             return v
+    if isinstance(dt, (T.ArrayType, T.StructType)) and isinstance(v, str):
+        try:
+            v = json.loads(v)  # the engine returns nested values as JSON text
+        except ValueError:
+            return v
     if isinstance(dt, T.ArrayType):
-        if isinstance(v, str):
-            try:
-                v = json.loads(v)
-            except ValueError:
-                return v
         if isinstance(v, list):
             return [convert(x, dt.elementType) for x in v]
         return v
     if isinstance(dt, T.StructType):
-        if isinstance(v, str):
-            try:
-                v = json.loads(v)
-            except ValueError:
-                return v
         if isinstance(v, dict):
             return _create_row(dt.names, [convert(v.get(f.name), f.dataType) for f in dt.fields])
         return v

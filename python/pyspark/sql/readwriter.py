@@ -40,12 +40,8 @@ def _as_schema(schema):
     raise TypeError("schema should be StructType or string")
 
 
-class DataFrameReader(object):
-    def __init__(self, session):
-        self._session = session
-        self._format = None
-        self._options = {}
-        self._schema = None
+class _Options(object):
+    """format/option/options: the same on the reader and the writer."""
 
     def format(self, source):
         self._format = str(source).lower()
@@ -59,6 +55,15 @@ class DataFrameReader(object):
         for k, v in options.items():
             self.option(k, v)
         return self
+
+
+class DataFrameReader(_Options):
+    def __init__(self, session):
+        self._session = session
+        self._format = None
+        self._options = {}
+        self._schema = None
+
 
     def schema(self, schema):
         self._schema = _as_schema(schema)
@@ -300,7 +305,7 @@ def _csv_value(v, t, null_value):
 _SAVE_MODES = ("append", "overwrite", "error", "errorifexists", "ignore", "default")
 
 
-class DataFrameWriter(object):
+class DataFrameWriter(_Options):
     def __init__(self, df):
         self._df = df
         self._mode = "error"
@@ -317,18 +322,6 @@ class DataFrameWriter(object):
         self._mode = "error" if m in ("default", "errorifexists") else m
         return self
 
-    def format(self, source):
-        self._format = str(source).lower()
-        return self
-
-    def option(self, key, value):
-        self._options[str(key).lower()] = value
-        return self
-
-    def options(self, **options):
-        for k, v in options.items():
-            self.option(k, v)
-        return self
 
     def partitionBy(self, *cols):
         raise UnsupportedOperationException("DataFrameWriter.partitionBy is outside Eddy's "
