@@ -9,6 +9,9 @@
 //   - only metadata.name and metadata.labels, and spec, are sent: status and server-assigned
 //     metadata in the manifest (e.g. from `eddy get -o yaml`) are ignored.
 //   - only apiVersion eddy.dev/v1 is accepted (the SageMaker kinds come later).
+//   - a BatchJob or StreamJob applied to a server on this machine (a loopback URL) has its
+//     relative `input`/`output` parameters made absolute against the current directory, so
+//     that `eddy apply -f examples/transform.yaml` reads what `eddy run` would.
 // Errors name the file and the document ("app.yaml: document 2 (cluster/web): spec.workers:
 // ..."; YAML syntax errors also the line: "app.yaml:7:3: document 2: not valid YAML: ...");
 // apply continues with the other documents and exits with the last failure's code
@@ -234,6 +237,39 @@ Result<json> manifest_body(const json& doc, const resources::KindInfo** kind_out
 }
 
 // Creates or updates one resource; returns "created", "configured" or "unchanged".
+bool is_loopback_url(const std::string& url) {
+  std::string host = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
+  host = host.substr(0, host.find('/'));
+  if (host.rfind('[', 0) == 0) return host.rfind("[::1]", 0) == 0;
+  host = host.substr(0, host.find(':'));
+  return host == "localhost" || host.rfind("127.", 0) == 0;
+}
+
+// A job manifest applied to a server on this machine: its `input` and `output` parameters,
+// when they are relative local paths, are made absolute against the client's directory, as
+// `eddy run` would read them (a worker runs in a directory of its own). Remote servers get the
+// manifest as written: the client's directory means nothing there.
+void resolve_local_paths(const resources::KindInfo& kind, const std::string& server_url,
+                         json* body) {
+  if ((kind.kind != "BatchJob" && kind.kind != "StreamJob") || !is_loopback_url(server_url))
+    return;
+  json& spec = (*body)["spec"];
+  if (!spec.is_object() || !spec.contains("parameters") || !spec["parameters"].is_object()) return;
+  for (const char* name : {"input", "output"}) {
+    json& v = spec["parameters"][name];
+    if (!v.is_string()) {
+      if (v.is_null()) spec["parameters"].erase(name);
+      continue;
+    }
+    const std::string p = v.get<std::string>();
+    if (p.empty() || p == "-" || p[0] == '/' || p.find("://") != std::string::npos ||
+        p.find("${") != std::string::npos || p.rfind("builtin:", 0) == 0 ||
+        p.rfind("gen:", 0) == 0)
+      continue;
+    v = (fs::current_path() / p).lexically_normal().string();
+  }
+}
+
 Result<std::string> apply_one(ApiClient& client, const resources::KindInfo& kind,
                               const json& body) {
   const std::string name = body["metadata"]["name"];
@@ -295,6 +331,7 @@ void run_apply(const ApplyArgs& a, CommandContext& ctx) {
         if (!c.is_ok()) return fail(c.status());
         client = std::move(*c);
       }
+      resolve_local_paths(*kind, client->base_url(), &*body);
       auto outcome = apply_one(*client, *kind, *body);
       if (!outcome.is_ok()) {
         fail(outcome.status().with_context(d.label + " (" + ref + ")"));

@@ -121,8 +121,15 @@ Result<std::string> manifest_kind(const std::string& yaml_text, const std::strin
       return invalid_argument(origin + ": kind: missing (StreamJob or BatchJob)");
     return root["kind"].Scalar();
   } catch (const YAML::Exception& e) {
-    return invalid_argument(origin + ": not valid YAML: " + e.what());
+    return yaml_syntax_error(origin, e);
   }
+}
+
+Status yaml_syntax_error(const std::string& origin, const YAML::Exception& e) {
+  std::string where = origin;
+  if (!e.mark.is_null())
+    where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+  return invalid_argument(where + ": not valid YAML: " + e.msg);
 }
 
 Status Fields::check_map() const {

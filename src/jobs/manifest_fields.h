@@ -41,6 +41,9 @@ Result<bool> parse_boolean(const std::string& value, const std::string& what);
 inline constexpr uint64_t kMaxManifestBytes = 1 << 20;
 Result<std::string> read_manifest_file(const std::string& path);
 
+// "FILE:LINE:COLUMN: not valid YAML: MESSAGE" (the form `eddy apply` and compilers use).
+Status yaml_syntax_error(const std::string& origin, const YAML::Exception& e);
+
 // Parses manifest text with `parse(root, sets, &spec)` (a Status-returning function of the
 // kind's own), prefixing every error with `origin` and turning YAML exceptions into errors.
 template <typename Spec, typename ParseFn>
@@ -53,7 +56,7 @@ Result<Spec> parse_manifest(const std::string& yaml_text, const std::string& ori
     Status s = parse(root, sets, &spec);
     if (!s.is_ok()) return s.with_context(origin);
   } catch (const YAML::Exception& e) {
-    return invalid_argument(origin + ": not valid YAML: " + e.what());
+    return yaml_syntax_error(origin, e);
   }
   return spec;
 }

@@ -72,7 +72,10 @@ TEST(StreamJobSpec, StructuralErrors) {
   EXPECT_NE(parse(head + "spec: {source: {uri: '${nope}'}, pipeline: [{hashtags: {}}, {window: {}}]}\n")
                 .status().message().find("'${nope}' is not declared"),
             std::string::npos);
-  EXPECT_NE(parse("{unclosed: [").status().message().find("job.yaml: not valid YAML"), std::string::npos);
+  // FILE:LINE:COLUMN: not valid YAML: MESSAGE, as `eddy apply` says it.
+  EXPECT_EQ(parse("{unclosed: [").status().message().rfind("job.yaml:1:", 0), 0u)
+      << parse("{unclosed: [").status().message();
+  EXPECT_NE(parse("{unclosed: [").status().message().find(": not valid YAML: "), std::string::npos);
   EXPECT_EQ(load_stream_job("/nonexistent/job.yaml", {}).status().code(), StatusCode::kNotFound);
   auto ok = parse(head + "spec: {source: {uri: x}, pipeline: [{hashtags: {}}, {window: {}}]}\n");
   EXPECT_TRUE(ok.is_ok()) << ok.status().to_string();

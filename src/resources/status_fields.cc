@@ -37,4 +37,9 @@ std::string format_seconds(double s) {
   return buf;
 }
 
+std::string cluster_text(const Resource& r) {
+  std::string c = spec_text(r, "cluster");
+  return c.empty() ? status_string(r, "cluster") : c;
+}
+
 }  // namespace eddy::resources

@@ -43,6 +43,7 @@ class BatchController : public controlplane::KindController, public controlplane
       return not_found("spec.cluster: cluster '" + cluster + "' not found");
     resources::set_state(r, BatchState::kStarting);
     r.status["attempt"] = 0;
+    r.status["cluster"] = cluster;
     return Status::ok();
   }
 

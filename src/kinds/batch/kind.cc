@@ -50,7 +50,7 @@ Status validate_batch(nlohmann::json& spec) {
         {"ID", [](const Resource& r) { return std::to_string(r.id); }, false},
         {"STATE", [](const Resource& r) { return status_string(r, "state"); }, false},
         {"FILE", [](const Resource& r) { return spec_text(r, "file"); }, false},
-        {"CLUSTER", [](const Resource& r) { return spec_text(r, "cluster"); }, false},
+        {"CLUSTER", [](const Resource& r) { return cluster_text(r); }, false},
         {"WORKER", [](const Resource& r) { return status_string(r, "worker"); }, true},
         {"CPU-SECONDS",
          [](const Resource& r) { return format_seconds(status_number(r, "accounting", "cpuSeconds")); },

@@ -54,7 +54,7 @@ class BatchJobController : public controlplane::KindController {
     } else {
       next.status["batch"] = child;
       next.status["phase"] = phase_of_batch(*batch);
-      for (const char* key : {"exitCode", "accounting", "started", "completed"})
+      for (const char* key : {"exitCode", "accounting", "started", "completed", "cluster"})
         if (batch->status.contains(key)) next.status[key] = batch->status[key];
     }
     if (next.status != job.status) (void)resources_.update_status(next);

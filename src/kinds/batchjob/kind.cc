@@ -41,7 +41,7 @@ Status validate_batch_job(nlohmann::json& spec) {
          false},
         {"BATCH", [](const resources::Resource& r) { return resources::status_string(r, "batch"); },
          false},
-        {"CLUSTER", [](const resources::Resource& r) { return resources::spec_text(r, "cluster"); },
+        {"CLUSTER", [](const resources::Resource& r) { return resources::cluster_text(r); },
          false},
         {"CPU-SECONDS",
          [](const resources::Resource& r) {

@@ -27,6 +27,7 @@ class SessionController : public controlplane::KindController {
       return not_found("spec.cluster: cluster '" + cluster + "' not found");
     resources::set_state(r, SessionState::kStarting);
     r.status["nextStatementId"] = 0;
+    r.status["cluster"] = cluster;
     r.status["tables"] = nlohmann::json::object();
     return Status::ok();
   }

@@ -52,7 +52,7 @@ Status validate_session(nlohmann::json& spec) {
         {"ID", [](const Resource& r) { return std::to_string(r.id); }, false},
         {"KIND", [](const Resource& r) { return spec_text(r, "kind"); }, false},
         {"STATE", [](const Resource& r) { return status_string(r, "state"); }, false},
-        {"CLUSTER", [](const Resource& r) { return spec_text(r, "cluster"); }, false},
+        {"CLUSTER", [](const Resource& r) { return cluster_text(r); }, false},
         {"STATEMENTS", [](const Resource& r) { return std::to_string(status_int(r, "nextStatementId")); },
          true},
     }});
