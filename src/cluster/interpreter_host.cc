@@ -75,19 +75,25 @@ void InterpreterHost::interrupt(const std::string& session) {
   if (!interrupted_at_) interrupted_at_ = SteadyClock::now();
 }
 
-void InterpreterHost::kill_interpreter(Interpreter& in, const std::string& why) {
-  if (in.pid > 0) {
-    kill(-in.pid, SIGKILL);
-    int status = 0;
-    while (waitpid(in.pid, &status, 0) < 0 && errno == EINTR) {
-    }
+int InterpreterHost::kill_interpreter(Interpreter& in, const std::string& why) {
+  pid_t pid;
+  {
+    // Zeroed before the reap: interrupt() must never signal a pid the kernel may reuse.
     std::lock_guard<std::mutex> l(mu_);
+    pid = in.pid;
     in.pid = 0;
+  }
+  int status = 0;
+  if (pid > 0) {
+    kill(-pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
   close_fd(in.to_repl);
   close_fd(in.from_repl);
   close_fd(in.log_fd);
   if (!why.empty()) in.dead = why;
+  return status;
 }
 
 bool InterpreterHost::close(const std::string& session) {
@@ -259,16 +265,11 @@ Result<std::shared_ptr<InterpreterHost::Interpreter>> InterpreterHost::start(
   if (ready.is_object() && ready.contains("error")) why += ": " + ready.value("error", "");
   std::string last;
   for (const auto& t : tail) last += "\n" + t;
-  int status = 0;
-  kill(-in->pid, SIGKILL);
-  while (waitpid(in->pid, &status, 0) < 0 && errno == EINTR) {
-  }
   {
     std::lock_guard<std::mutex> l(mu_);
-    in->pid = 0;
     interpreters_.erase(session);
   }
-  kill_interpreter(*in, "");
+  const int status = kill_interpreter(*in, "");
   return failed_precondition("the session's Python interpreter " + why + " (" +
                              exit_text(status) + ")" + last);
 }
@@ -347,19 +348,10 @@ InterpreterHost::Outcome InterpreterHost::run(const std::string& session,
                               "is lost (create a new session)");
     o.failure = in->dead;
   } else {
-    int status = 0;
-    std::string how = "it closed its reply stream";
-    if (in->pid > 0) {
-      kill(-in->pid, SIGKILL);
-      while (waitpid(in->pid, &status, 0) < 0 && errno == EINTR) {
-      }
-      how = exit_text(status);
-      std::lock_guard<std::mutex> l(mu_);
-      in->pid = 0;
-    }
-    kill_interpreter(*in, "the session's Python interpreter died (" + how +
-                              ") while running a statement: the session's state is lost "
-                              "(create a new session)");
+    const int status = kill_interpreter(*in, "");
+    in->dead = "the session's Python interpreter died (" + exit_text(status) +
+               ") while running a statement: the session's state is lost (create a new "
+               "session)";
     o.failure = in->dead;
     o.interrupted = interrupted;
   }

@@ -97,7 +97,9 @@ class InterpreterHost {
   enum class Wait { kLine, kDied, kTimeout };
   Wait read_reply(Interpreter& in, const LineSink& log, std::string* line,
                   std::chrono::steady_clock::time_point deadline);
-  void kill_interpreter(Interpreter& in, const std::string& why);
+  // Kills and reaps it, closes its pipes, records `why` (if any) as why its state is gone;
+  // returns its wait status.
+  int kill_interpreter(Interpreter& in, const std::string& why);
 
   const InterpreterOptions options_;
   mutable std::mutex mu_;

@@ -695,6 +695,10 @@ WorkerLoop::TaskOutcome WorkerLoop::run_statement(const TaskInvocation& inv, Log
       current_session_.clear();
       return TaskOutcome{kExitSetupFailed, "", false, {"eddy worker: stopping"}, 0, 0, 0};
     }
+    if (cancel_requested_) {  // cancelled before it reached the interpreter: never run
+      current_session_.clear();
+      return TaskOutcome{kExitCancelled, "", false, {"cancelled"}, 0, 0, 0};
+    }
   }
   TaskOutcome o;
   const nlohmann::json request = {{"code", inv.files.at(TaskInvocation::kStatementFile)},
