@@ -218,6 +218,7 @@ def main():
     replies.write(json.dumps({"ready": True, "python": sys.version.split()[0],
                               "pyspark": version}) + "\n")
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # until a statement runs
     while True:
         try:
             line = requests.readline()
@@ -235,11 +236,15 @@ def main():
         else:
             out, err = Captured(), Captured()
             sys.stdout, sys.stderr = out, err
+            # SIGINT (a cancel) interrupts the statement only: outside it, it is ignored, so
+            # that one landing as the statement ends cannot stop the interpreter.
+            signal.signal(signal.SIGINT, signal.default_int_handler)
             try:
                 reply = execute(request, out, err)
             except KeyboardInterrupt:  # between the statement's end and here
                 reply = error_reply(*sys.exc_info())
             finally:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
                 sys.stdout, sys.stderr = sys.__stdout__, log
         try:
             text = json.dumps(reply)
@@ -251,5 +256,4 @@ def main():
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.exit(main())

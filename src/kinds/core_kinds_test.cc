@@ -295,8 +295,11 @@ TEST_F(ControlPlaneTest, BadRequestsNameTheProblem) {
             std::string::npos);
   Resource s;
   s.kind = "Session";
-  s.spec = {{"kind", "pyspark"}};
-  EXPECT_NE(cp_->resources().create(s).status().message().find("supported kinds are sql"), std::string::npos);
+  s.spec = {{"kind", "spark"}};
+  EXPECT_EQ(cp_->resources().create(s).status().message(),
+            "spec.kind: 'spark' is not supported (Eddy has no Scala or R interpreter): supported "
+            "kinds are pyspark (Python with Eddy's PySpark subset), sql (Spark SQL dialect) and "
+            "eddy (a job manifest per statement)");
   Resource b;
   b.kind = "Batch";
   b.spec = {{"file", "x.yaml"}, {"cluster", "nosuch"}};
