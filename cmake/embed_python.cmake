@@ -1,9 +1,10 @@
-# Writes OUT: a C++ source holding every file of Eddy's Python package (python/pyspark/**.py
-# and python/eddy_repl.py, read from ROOT) as byte arrays, for src/cluster/python_bundle.h. Run
-# at build time (cmake -P) so that the eddy binary carries the package it runs pyspark
-# sessions with: one binary to deploy, and a worker never runs a package of another version.
-file(GLOB_RECURSE files RELATIVE ${ROOT}/python ${ROOT}/python/pyspark/*.py)
-list(APPEND files eddy_repl.py)
+# Writes OUT: a C++ source holding every file of Eddy's Python package (python/pyspark/**.py,
+# python/airflow/**.py, python/eddy_repl.py and python/eddy_dag_loader.py, read from ROOT) as
+# byte arrays, for src/cluster/python_bundle.h. Run at build time (cmake -P) so that the eddy
+# binary carries the package it runs pyspark sessions and Airflow DAG files with: one binary to
+# deploy, and a worker never runs a package of another version.
+file(GLOB_RECURSE files RELATIVE ${ROOT}/python ${ROOT}/python/pyspark/*.py ${ROOT}/python/airflow/*.py)
+list(APPEND files eddy_repl.py eddy_dag_loader.py)
 list(SORT files)
 set(body "")
 set(table "")

@@ -27,5 +27,6 @@ void add_describe_command(CLI::App& app, CommandContext& ctx);  // eddy describe
 void add_logs_command(CLI::App& app, CommandContext& ctx);      // eddy logs KIND NAME [-f]
 void add_delete_command(CLI::App& app, CommandContext& ctx);    // eddy delete KIND NAME...
 void add_worker_command(CLI::App& app, CommandContext& ctx);  // eddy worker (run by eddy serve)
+void add_workflow_command(CLI::App& app, CommandContext& ctx);  // eddy workflow run|backfill|...
 
 }  // namespace eddy::cli

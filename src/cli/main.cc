@@ -66,7 +66,7 @@ void add_help_command(CLI::App& app, eddy::cli::CommandContext& ctx) {
 
 int main(int argc, char** argv) {
   confine_buckets_from_environment();
-  // Only what exists: workflows and ML jobs are planned (docs/ARCHITECTURE.md), not offered.
+  // Only what exists: ML jobs are planned (docs/ARCHITECTURE.md), not offered.
   CLI::App app{
       "Eddy: stream jobs, batch jobs and SQL in one binary, and a control plane (eddy serve) "
       "that runs them on clusters"};
@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
   eddy::cli::add_logs_command(app, ctx);
   eddy::cli::add_delete_command(app, ctx);
   eddy::cli::add_worker_command(app, ctx);
+  eddy::cli::add_workflow_command(app, ctx);
   add_help_command(app, ctx);
   try {
     app.parse(argc, argv);
