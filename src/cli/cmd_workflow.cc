@@ -72,6 +72,8 @@ Result<Workspace> open_workspace(const WorkflowArgs& a) {
   std::error_code ec;
   fs::create_directories(ws.dir, ec);
   if (ec) return io_error("--state-dir " + ws.dir + ": " + ec.message());
+  // Absolute: tasks run in their workflow's directory, and the python package is found here.
+  ws.dir = fs::absolute(ws.dir, ec).lexically_normal().string();
   EDDY_ASSIGN_OR_RETURN(ws.store, RunStore::open((fs::path(ws.dir) / "state.db").string()));
   EDDY_ASSIGN_OR_RETURN(ws.loader.python_dir, cluster::extract_python_bundle(ws.dir));
   if (const char* py = std::getenv("EDDY_PYTHON"); py && *py) ws.loader.python = py;
@@ -85,7 +87,10 @@ Result<std::vector<std::shared_ptr<const WorkflowSpec>>> resolve_targets(Workspa
   std::set<std::string> seen;
   for (const auto& t : targets) {
     std::error_code ec;
-    if (fs::exists(t, ec) || workflow::is_dag_file(t) || t.find('/') != std::string::npos) {
+    const std::string ext = fs::path(t).extension().string();
+    const bool file_like = ext == ".py" || ext == ".yaml" || ext == ".yml" || ext == ".json" ||
+                           t.find('/') != std::string::npos;
+    if (file_like || fs::exists(t, ec)) {
       EDDY_ASSIGN_OR_RETURN(auto loaded, workflow::load_workflow_file(t, ws.loader));
       for (auto& l : loaded) {
         EDDY_RETURN_IF_ERROR(ws.store->put_workflow(l.spec->name, l.manifest.dump()));

@@ -77,8 +77,14 @@ int64_t json_int(const json* v, int64_t dflt) {
   return v->is_number_integer() ? v->get<int64_t>() : static_cast<int64_t>(v->get<double>());
 }
 
+// EMR's cluster state. EMR says RUNNING only while a *step* runs; Livy sessions, statements and
+// batches on the cluster leave it WAITING (the article's scripts look clusters up by
+// ClusterStates=['WAITING'] while its Livy statements run). Eddy has no steps, so a ready
+// cluster is WAITING to EMR clients whatever work it runs.
 std::string cluster_state(const resources::Resource& r) {
-  return resources::state_name(resources::state_of(r, resources::ClusterState::kStarting));
+  auto s = resources::state_of(r, resources::ClusterState::kStarting);
+  if (s == resources::ClusterState::kRunning) s = resources::ClusterState::kWaiting;
+  return resources::state_name(s);
 }
 
 std::string emr_name(const resources::Resource& r) {

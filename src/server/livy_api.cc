@@ -6,6 +6,7 @@
 
 #include "controlplane/control_plane.h"
 #include "kinds/statement/statements.h"
+#include "server/emr_api.h"
 #include "server/livy_statement_output.h"
 #include "server/http_status.h"
 #include "server/request.h"
@@ -124,6 +125,27 @@ Status copy_conf(const json& body, json* spec) {
   if (conf.contains("eddy.cluster")) (*spec)["cluster"] = conf["eddy.cluster"];
   (*spec)["conf"] = std::move(conf);
   return Status::ok();
+}
+
+// The cluster a session or batch that names none runs on: as on EMR, where Livy runs on the
+// master of the cluster that run_job_flow created, the one cluster created through the EMR API
+// that is not terminated — if there is exactly one; otherwise (none, or several: which one the
+// client meant is unknown) the server's default cluster.
+void place_on_emr_cluster(controlplane::ControlPlane& cp, json* spec) {
+  if (spec->contains("cluster")) return;
+  auto clusters = cp.resources().list("Cluster");
+  if (!clusters.is_ok()) return;
+  std::string only;
+  int live = 0;
+  for (const auto& c : *clusters) {
+    if (!c.labels.count(kEmrIdLabel)) continue;
+    const std::string state = c.status.is_object() ? c.status.value("state", "") : "";
+    auto st = resources::parse_state<resources::ClusterState>(state);
+    if (st && (resources::is_terminal(*st) || *st == resources::ClusterState::kTerminating)) continue;
+    ++live;
+    only = c.name;
+  }
+  if (live == 1) (*spec)["cluster"] = only;
 }
 
 const json* status_field(const resources::Resource& r, const char* key) {
@@ -399,6 +421,7 @@ void LivyApi::create_session(const httplib::Request& req, httplib::Response& res
   if (Status s = copy_fields(body, kSessionFields, &spec); !s.is_ok())
     return set_livy_error(res, s);
   if (Status s = copy_conf(body, &spec); !s.is_ok()) return set_livy_error(res, s);
+  place_on_emr_cluster(*cp_, &spec);
   if (req.has_param("doAs")) spec["proxyUser"] = req.get_param_value("doAs");
 
   if (auto it = body.find("name"); it != body.end() && !it->is_null()) {
@@ -439,6 +462,7 @@ void LivyApi::create_batch(const httplib::Request& req, httplib::Response& res) 
   spec["file"] = *file;
   if (Status s = copy_fields(body, kBatchFields, &spec); !s.is_ok()) return set_livy_error(res, s);
   if (Status s = copy_conf(body, &spec); !s.is_ok()) return set_livy_error(res, s);
+  place_on_emr_cluster(*cp_, &spec);
   if (req.has_param("doAs")) spec["proxyUser"] = req.get_param_value("doAs");
   if (auto it = body.find("name"); it != body.end() && !it->is_null()) {
     if (!it->is_string()) return set_livy_error(res, 400, "name: expected a string");

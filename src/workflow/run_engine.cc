@@ -32,10 +32,12 @@ std::string date_text(Micros t) { return format_rfc3339(t).substr(0, 10); }
 Micros retry_delay(const RetryPolicy& p, const std::string& key, int try_number) {
   if (!p.exponential) return std::min(p.delay, p.max_delay);
   const double base_s = static_cast<double>(p.delay) / 1e6;
-  const double min_backoff = std::ceil(base_s * std::pow(2.0, std::max(0, try_number - 1)));
+  // At least 1 s, as Airflow bounds it (a 0 s delay would otherwise never back off).
+  const double min_backoff =
+      std::max(1.0, std::ceil(base_s * std::pow(2.0, std::max(0, try_number - 1))));
   uint64_t h = 1469598103934665603ULL;  // FNV-1a: stable across runs and builds
   for (char c : key + "#" + std::to_string(try_number)) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  const double jitter = min_backoff >= 1 ? static_cast<double>(h % static_cast<uint64_t>(min_backoff)) : 0;
+  const double jitter = static_cast<double>(h % static_cast<uint64_t>(min_backoff));
   const double total_s = std::min(min_backoff + jitter, static_cast<double>(p.max_delay) / 1e6);
   return static_cast<Micros>(total_s * 1e6);
 }
@@ -348,6 +350,7 @@ Result<std::vector<RunRecord>> RunEngine::run(const std::vector<RunRequest>& req
                    [](const RunRequest& a, const RunRequest& b) { return a.logical_date < b.logical_date; });
   std::vector<RunRecord> ended;
   Micros retry_claims_at = 0;
+  bool cancel_sent = false;  // the running attempts were told to stop
   Status failure = Status::ok();
   while (failure.is_ok()) {
     Micros now = options_.clock->now();
@@ -424,6 +427,7 @@ Result<std::vector<RunRecord>> RunEngine::run(const std::vector<RunRequest>& req
     if (!failure.is_ok()) break;
     if (cancelled_) {
       for (auto& [key, a] : attempts_) a->cancel = true;
+      cancel_sent = true;
       if (attempts_.empty()) return failed_precondition("cancelled");
     }
     // 3. Decide what is ready and start it (or poke it, for sensors).
@@ -473,20 +477,23 @@ Result<std::vector<RunRecord>> RunEngine::run(const std::vector<RunRequest>& req
     // 5. Sleep until an attempt ends or the next timer (retry, poke, claim) is due.
     // A due retry that found no free slot waits for an attempt to end (which wakes us); with a
     // free slot it is blocked by its workflow's maxActiveTasks and is looked at again in 1 ms.
+    // Once cancelled and the attempts told to stop, only their ends matter: a due timer or the
+    // cancel flag itself would wake this loop again at once and spin until the last one exits.
     Micros wake = now + 60'000'000;
     const bool slot_free = running_ < options_.parallelism;
     for (auto& r : active_)
       for (auto& t : r->tis) {
+        if (cancel_sent) continue;
         if (t.state == "up_for_reschedule") wake = std::min(wake, t.next_attempt_at);
         if (t.state == "up_for_retry" && (t.next_attempt_at > now || slot_free))
           wake = std::min(wake, std::max(t.next_attempt_at, now + 1000));
       }
-    if (retry_claims_at) wake = std::min(wake, retry_claims_at);
+    if (retry_claims_at && !cancel_sent) wake = std::min(wake, retry_claims_at);
     std::unique_lock<std::mutex> l(mu_);
-    if (!done_.empty() || cancelled_) continue;
+    auto news = [&] { return !done_.empty() || (cancelled_.load() && !cancel_sent); };
+    if (news()) continue;
     const Micros delay = wake - options_.clock->now();
-    if (delay > 0)
-      cv_.wait_for(l, std::chrono::microseconds(delay), [&] { return !done_.empty() || cancelled_.load(); });
+    if (delay > 0) cv_.wait_for(l, std::chrono::microseconds(delay), news);
   }
   // An error of the store: stop every attempt, keep the runs resumable.
   for (auto& [key, a] : attempts_) a->cancel = true;

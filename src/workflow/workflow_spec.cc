@@ -40,7 +40,15 @@ class Fields {
       return invalid_argument(path_ + ": expected a mapping, got " + json_type(obj_));
     return Status::ok();
   }
-  std::string at(const std::string& key) const { return path_ + "." + key; }
+  // The top level's path is "": its fields are named bare ("extra", not ".extra").
+  std::string at(const std::string& key) const {
+    return path_.empty() ? key : path_ + "." + key;
+  }
+  // Written as null: for settings a task inherits, "none" rather than "the default".
+  bool is_null(const std::string& key) const {
+    auto it = obj_.find(key);
+    return it != obj_.end() && it->is_null();
+  }
   const json* get(const std::string& key) {
     seen_.insert(key);
     auto it = obj_.find(key);
@@ -172,6 +180,7 @@ Status parse_retry(Fields& f, RetryPolicy* r) {
   EDDY_RETURN_IF_ERROR(f.duration("retryDelay", &r->delay));
   EDDY_RETURN_IF_ERROR(f.boolean("retryExponentialBackoff", &r->exponential));
   EDDY_RETURN_IF_ERROR(f.duration("maxRetryDelay", &r->max_delay));
+  if (f.is_null("maxRetryDelay")) r->max_delay = RetryPolicy{}.max_delay;  // the global cap only
   return Status::ok();
 }
 
@@ -194,10 +203,11 @@ Status parse_sensor(const json& v, const std::string& path, SensorAction* s) {
     EDDY_RETURN_IF_ERROR(f.duration("executionDelta", &w.execution_delta));
     EDDY_RETURN_IF_ERROR(f.string_list("allowedStates", &w.allowed_states));
     EDDY_RETURN_IF_ERROR(f.string_list("failedStates", &w.failed_states));
-    for (const auto* list : {&w.allowed_states, &w.failed_states})
+    for (const auto& [key, list] : {std::pair{"allowedStates", &w.allowed_states},
+                                    std::pair{"failedStates", &w.failed_states}})
       for (const auto& st : *list)
         if (!task_states().count(st))
-          return invalid_argument(path + ": unknown task state '" + st +
+          return invalid_argument(f.at(key) + ": unknown task state '" + st +
                                   "' (success, failed, skipped, upstream_failed, ...)");
     s->what = w;
   } else {
@@ -474,6 +484,8 @@ Result<WorkflowSpec> parse_workflow(const json& manifest, const std::string& bas
       Micros tm = 0;
       EDDY_RETURN_IF_ERROR(tf.duration("executionTimeout", &tm, false));
       t.execution_timeout = tm;
+    } else if (tf.is_null("executionTimeout")) {  // execution_timeout=None over default_args
+      t.execution_timeout.reset();
     }
     if (const json* p = tf.get("params")) {
       if (!p->is_object()) return invalid_argument(path + ".params: expected a mapping");
