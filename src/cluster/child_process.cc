@@ -32,7 +32,7 @@ constexpr const char* kSteps[] = {"setsid", "setpgid", "redirecting stdio", "chd
                                   "entering the Landlock sandbox",
                                   "prctl(PR_SET_PDEATHSIG)"};
 
-// Runs in the forked child: only async-signal-safe calls until exec.
+// Runs in the vforked child: only async-signal-safe calls until exec, no return.
 [[noreturn]] void exec_child(const SpawnOptions& o, char* const* argv, char* const* envp,
                              const int (&src)[3], int err_w, int fd_limit) {
   auto fail = [&err_w](int step) {
@@ -81,6 +81,16 @@ constexpr const char* kSteps[] = {"setsid", "setpgid", "redirecting stdio", "chd
   _exit(127);  // not reached
 }
 
+// vfork in a frame of its own, so that no variable of the caller is live across it (the child
+// runs on this thread's stack until it execs).
+__attribute__((noinline)) pid_t vfork_and_exec(const SpawnOptions& o, char* const* argv,
+                                               char* const* envp, const int (&src)[3], int err_w,
+                                               int fd_limit) {
+  const pid_t pid = vfork();
+  if (pid == 0) exec_child(o, argv, envp, src, err_w, fd_limit);
+  return pid;
+}
+
 }  // namespace
 
 Result<pid_t> spawn_process(const SpawnOptions& o) {
@@ -116,8 +126,13 @@ Result<pid_t> spawn_process(const SpawnOptions& o) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  pid_t pid = fork();
-  if (pid == 0) exec_child(o, argv.data(), envp.data(), src, err_pipe[1], fd_limit);
+  // vfork, as posix_spawn does: the child borrows the parent's memory until it execs, so no page
+  // table is copied and the parent takes no copy-on-write faults afterwards (with fork, those
+  // made up most of the cost of starting a short task: 3.6 ms vs make's 1 ms for `true`).
+  // exec_child is written for it: it never returns, writes only its own locals and calls only
+  // async-signal-safe functions; this thread is suspended until the exec (or _exit), and the
+  // child's signal dispositions are its own copy (no CLONE_SIGHAND).
+  pid_t pid = vfork_and_exec(o, argv.data(), envp.data(), src, err_pipe[1], fd_limit);
   int fork_errno = errno;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   close(err_pipe[1]);

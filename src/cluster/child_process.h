@@ -1,5 +1,5 @@
 // Processes on this machine, as the local worker backend and the worker see them: starting a
-// program as a child in its own session or process group (fork + exec, with exec failures
+// program as a child in its own session or process group (vfork + exec, with exec failures
 // reported as a Status instead of a silent child exit), and reading what Linux says about a
 // process in /proc (state, session, CPU time, resident memory, command line).
 //
@@ -7,7 +7,7 @@
 // run`) start children the same careful way (no inherited descriptors or ignored signals, a
 // group that can be killed as one) and judge them the same way (a zombie is dead).
 //
-// Thread-safety: all functions are safe to call from any thread. spawn_process() forks a
+// Thread-safety: all functions are safe to call from any thread. spawn_process() vforks a
 // possibly multi-threaded process: the child calls only async-signal-safe functions before
 // exec, everything it needs is prepared in the parent.
 #pragma once

@@ -52,6 +52,7 @@ struct RunEngine::ActiveRun {
 };
 
 struct RunEngine::Attempt {
+  AttemptRequest request;
   std::thread thread;
   std::atomic<bool> cancel{false};
 };
@@ -65,7 +66,7 @@ std::string make_run_id(const std::string& run_type, Micros logical_date) {
 std::string attempt_log_path(const std::string& log_dir, const std::string& workflow,
                              const std::string& run_id, const std::string& task, int try_number) {
   return (std::filesystem::path(log_dir) / ("dag_id=" + workflow) / ("run_id=" + run_id) /
-          ("task_id=" + task) / ("attempt=" + std::to_string(try_number) + ".log"))
+          ("task_id=" + task + ".attempt=" + std::to_string(try_number) + ".log"))
       .string();
 }
 
@@ -279,13 +280,34 @@ Status RunEngine::start_attempt(ActiveRun* run, int task, Micros now) {
   req.cancel = &attempt->cancel;
   ++running_;
   ++run->running;
-  attempt->thread = std::thread([this, run, task, req = std::move(req)]() {
-    AttemptOutcome out = run_attempt(req);
-    std::lock_guard<std::mutex> l(mu_);
-    done_.push_back({run, task, std::move(out)});
-    cv_.notify_all();
-  });
+  attempt->request = std::move(req);
   attempts_[{run, task}] = std::move(attempt);
+  to_launch_.emplace_back(run, task);  // once the pass's writes are committed
+  return Status::ok();
+}
+
+void RunEngine::launch_attempts() {
+  for (const auto& key : to_launch_) {
+    Attempt* a = attempts_.at(key).get();
+    a->thread = std::thread([this, key, a]() {
+      AttemptOutcome out = run_attempt(a->request);
+      const Micros ended_at = options_.clock->now();
+      std::lock_guard<std::mutex> l(mu_);
+      done_.push_back({key.first, key.second, std::move(out), ended_at});
+      cv_.notify_all();
+    });
+  }
+  to_launch_.clear();
+}
+
+Status RunEngine::run_empty(ActiveRun* run, int task) {
+  TaskRecord& t = run->tis[task];
+  ++t.try_number;
+  if (t.max_tries < t.try_number) t.max_tries = t.try_number;
+  t.start_time = options_.clock->now();
+  t.exit_code = 0;
+  EDDY_RETURN_IF_ERROR(set_state(run, task, "success", t.start_time));
+  event(*run, task, "success");
   return Status::ok();
 }
 
@@ -397,6 +419,11 @@ Result<std::vector<RunRecord>> RunEngine::run(const std::vector<RunRequest>& req
       retry_claims_at = blocked ? now + kClaimRetryInterval : 0;
     }
     if (!failure.is_ok()) break;
+    // Steps 2 and 3 write in one transaction, committed before any task they start is launched.
+    if (Status s = store_->begin_batch(); !s.is_ok()) {
+      failure = s;
+      break;
+    }
     // 2. Attempts that ended.
     std::deque<Done> done;
     {
@@ -420,7 +447,7 @@ Result<std::vector<RunRecord>> RunEngine::run(const std::vector<RunRequest>& req
         s = store_->put_task(t);
         event(*d.run, d.task, "interrupted");
       } else {
-        s = finish(d.run, d.task, d.outcome, now);
+        s = finish(d.run, d.task, d.outcome, d.ended_at);
       }
       if (!s.is_ok()) failure = s;
     }
@@ -428,7 +455,10 @@ Result<std::vector<RunRecord>> RunEngine::run(const std::vector<RunRequest>& req
     if (cancelled_) {
       for (auto& [key, a] : attempts_) a->cancel = true;
       cancel_sent = true;
-      if (attempts_.empty()) return failed_precondition("cancelled");
+      if (attempts_.empty()) {
+        EDDY_RETURN_IF_ERROR(store_->commit_batch());
+        return failed_precondition("cancelled");
+      }
     }
     // 3. Decide what is ready and start it (or poke it, for sensors).
     std::vector<std::pair<ActiveRun*, int>> ready;
@@ -444,8 +474,10 @@ Result<std::vector<RunRecord>> RunEngine::run(const std::vector<RunRequest>& req
       Status s;
       if (is_sensor) {
         s = poke(run, task, now);  // sensors hold no slot while they wait
+      } else if (std::holds_alternative<EmptyAction>(run->w->tasks[task].action)) {
+        s = run_empty(run, task);  // nothing to run: no slot, no thread, no log
       } else if (running_ < options_.parallelism && running_of[run->w] < run->w->max_active_tasks) {
-        s = start_attempt(run, task, now);
+        s = start_attempt(run, task, options_.clock->now());
         ++running_of[run->w];
       } else if (run->tis[task].state == "scheduled") {
         run->tis[task].state = "none";  // no slot now: decided again next pass
@@ -456,6 +488,11 @@ Result<std::vector<RunRecord>> RunEngine::run(const std::vector<RunRequest>& req
       }
     }
     if (!failure.is_ok()) break;
+    if (Status s = store_->commit_batch(); !s.is_ok()) {
+      failure = s;
+      break;
+    }
+    launch_attempts();
     // 4. Runs whose every task instance finished.
     for (auto it = active_.begin(); it != active_.end();) {
       bool fin = false;
@@ -496,6 +533,7 @@ Result<std::vector<RunRecord>> RunEngine::run(const std::vector<RunRequest>& req
     if (delay > 0) cv_.wait_for(l, std::chrono::microseconds(delay), news);
   }
   // An error of the store: stop every attempt, keep the runs resumable.
+  store_->abort_batch();
   for (auto& [key, a] : attempts_) a->cancel = true;
   for (auto& [key, a] : attempts_)
     if (a->thread.joinable()) a->thread.join();

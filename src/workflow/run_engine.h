@@ -36,7 +36,7 @@ namespace eddy::workflow {
 
 struct EngineOptions {
   int parallelism = 32;  // attempts running at once (Airflow's [core] parallelism)
-  std::string log_dir;   // attempt logs: LOG_DIR/dag_id=D/run_id=R/task_id=T/attempt=N.log
+  std::string log_dir;   // attempt logs: LOG_DIR/dag_id=D/run_id=R/task_id=T.attempt=N.log
   std::string python = "/usr/bin/python3";
   std::string python_dir;  // eddy_dag_loader.py + the airflow package (PythonOperator tasks)
   Clock* clock = SystemClock::instance();
@@ -83,12 +83,15 @@ class RunEngine {
     ActiveRun* run;
     int task;
     AttemptOutcome outcome;
+    Micros ended_at;  // when the attempt ended (its thread's clock reading)
   };
 
   Status activate(ActiveRun* run);
   Status schedule(ActiveRun* run, Micros now, std::vector<std::pair<ActiveRun*, int>>* ready);
   Status start_attempt(ActiveRun* run, int task, Micros now);
   Status poke(ActiveRun* run, int task, Micros now);
+  Status run_empty(ActiveRun* run, int task);
+  void launch_attempts();
   Status finish(ActiveRun* run, int task, const AttemptOutcome& outcome, Micros now);
   Status set_state(ActiveRun* run, int task, const std::string& state, Micros now,
                    const std::string& message = "");
@@ -104,6 +107,7 @@ class RunEngine {
   std::vector<std::unique_ptr<ActiveRun>> active_;  // run()'s thread only
   std::map<std::pair<ActiveRun*, int>, std::unique_ptr<Attempt>> attempts_;  // run()'s thread only
   int running_ = 0;                                                          // run()'s thread only
+  std::vector<std::pair<ActiveRun*, int>> to_launch_;  // started, thread not yet; run()'s thread only
   uint64_t transitions_ = 0;  // task state changes written; run()'s thread only
 
   std::mutex mu_;

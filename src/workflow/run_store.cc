@@ -142,6 +142,33 @@ bool RunStore::owner_alive(const std::string& owner) {
   return process_start_ticks(pid) == owner.substr(b + 1);
 }
 
+Status RunStore::begin_batch() {
+  std::lock_guard<std::mutex> l(mu_);
+  EDDY_CHECK(!in_batch_) << "nested batch";
+  EDDY_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE").with_context("workflow state"));
+  in_batch_ = true;
+  return Status::ok();
+}
+
+Status RunStore::commit_batch() {
+  std::lock_guard<std::mutex> l(mu_);
+  if (!in_batch_) return Status::ok();
+  in_batch_ = false;
+  Status s = exec("COMMIT");
+  if (!s.is_ok()) {
+    exec("ROLLBACK").is_ok();
+    return s.with_context("workflow state");
+  }
+  return Status::ok();
+}
+
+void RunStore::abort_batch() {
+  std::lock_guard<std::mutex> l(mu_);
+  if (!in_batch_) return;
+  in_batch_ = false;
+  exec("ROLLBACK").is_ok();
+}
+
 Status RunStore::put_workflow(const std::string& name, const std::string& manifest_json) {
   std::lock_guard<std::mutex> l(mu_);
   Stmt s(db_, "INSERT INTO workflows(name, manifest, updated_at) VALUES(?,?,?) "
@@ -177,6 +204,7 @@ Result<std::vector<std::string>> RunStore::workflow_names() {
 Result<RunRecord> RunStore::claim_run(const RunRecord& proposed, const std::string& owner,
                                       bool* claimed) {
   std::lock_guard<std::mutex> l(mu_);
+  EDDY_CHECK(!in_batch_) << "claim_run inside a batch";
   *claimed = false;
   EDDY_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE"));
   auto rollback = [&](Status st) {

@@ -79,6 +79,13 @@ class RunStore {
   // Runs of one workflow ("" = all), newest logical date first.
   Result<std::vector<RunRecord>> list_runs(const std::string& workflow, int limit = 1000);
 
+  // Groups the writes that follow into one transaction (one commit instead of one per write:
+  // the engine commits once per pass, before it starts the tasks the pass decided on).
+  // Not nestable; claim_run must not be called inside a batch.
+  Status begin_batch();
+  Status commit_batch();
+  void abort_batch();  // rolls back if a batch is open
+
   Result<std::vector<TaskRecord>> task_instances(const std::string& workflow, Micros logical_date);
   Status put_task(const TaskRecord& t);  // insert or replace
   // The state of one task instance ("none" if it has no row).
@@ -91,7 +98,8 @@ class RunStore {
   Status error(const char* what) const;
 
   std::mutex mu_;
-  sqlite3* db_;  // GUARDED_BY(mu_); owned
+  sqlite3* db_;            // GUARDED_BY(mu_); owned
+  bool in_batch_ = false;  // GUARDED_BY(mu_)
 };
 
 }  // namespace eddy::workflow
